@@ -1,0 +1,36 @@
+//! Core of the `orm` crate family: values, typed columns, the [`Model`] and [`Executor`] contracts,
+//! the query AST and the SQL renderer for PostgreSQL, MySQL/MariaDB and SQLite. No I/O happens here.
+//!
+//! Data flows one way: model -> AST -> [`Statement`] (SQL + bound values) from the dialect's renderer
+//! -> a driver executes it -> rows decode straight into the model through [`RawRow`].
+
+pub mod ast;
+mod column;
+mod dialect;
+mod error;
+mod executor;
+pub mod expr;
+mod model;
+mod model_ext;
+mod query;
+pub mod raw;
+pub mod render;
+mod row;
+mod value;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use column::{Column, TextColumn};
+pub use dialect::{Backend, Dialect};
+pub use error::{BoxError, DbError, Error, Result};
+pub use executor::{ExecResult, Executor};
+pub use expr::{Condition, Order};
+pub use model::{AutoIncrement, ColumnDef, ColumnType, FieldType, KeyParam, Model, SqlType};
+pub use model_ext::ModelExt;
+pub use query::Query;
+pub use raw::{raw, AssertSqlSafe, Raw};
+pub use render::Statement;
+pub use row::{Decode, FromRawRow, FromRow, RawRow, Scalar};
+pub use value::{SqlParam, ToValue, Value};

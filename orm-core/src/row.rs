@@ -1,0 +1,177 @@
+//! Reading result rows: the driver-side [`RawRow`] contract and the typed [`Decode`] / [`FromRow`]
+//! conversions built on it.
+//!
+//! Contract: drivers implement [`RawRow`] over their native row type (tokio-postgres `Row`, mysql_async
+//! `Row`, rusqlite `Row`). Every getter returns `Ok(None)` for SQL NULL, converts losslessly or fails
+//! with [`Error::Decode`] naming the column and the Rust type, and never panics. Decoding is generic
+//! over the row type, so a model decodes straight from the driver's row: no per-row map, no boxed cells.
+
+use crate::error::{Error, Result};
+
+/// Typed access to one row of a result set, by column index. Implemented by each driver.
+pub trait RawRow {
+    /// Number of columns.
+    fn len(&self) -> usize;
+    /// `true` when the row has no column.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Name of column `idx` (empty when unknown).
+    fn column_name(&self, idx: usize) -> &str;
+    /// Index of the first column called `name`.
+    fn column_index(&self, name: &str) -> Option<usize> {
+        (0..self.len()).find(|&i| self.column_name(i) == name)
+    }
+    /// Boolean (integers 0/1 count as booleans on MySQL and SQLite).
+    fn get_bool(&self, idx: usize) -> Result<Option<bool>>;
+    /// Any integer column that fits in `i16`.
+    fn get_i16(&self, idx: usize) -> Result<Option<i16>>;
+    /// Any integer column that fits in `i32`.
+    fn get_i32(&self, idx: usize) -> Result<Option<i32>>;
+    /// Any integer column that fits in `i64`.
+    fn get_i64(&self, idx: usize) -> Result<Option<i64>>;
+    /// Any integer column that is not negative.
+    fn get_u64(&self, idx: usize) -> Result<Option<u64>> {
+        match self.get_i64(idx)? {
+            None => Ok(None),
+            Some(v) => u64::try_from(v)
+                .map(Some)
+                .map_err(|_| Error::decode(self.column_label(idx), "u64", format!("negative value {v}"))),
+        }
+    }
+    /// A `REAL`/`FLOAT` column.
+    fn get_f32(&self, idx: usize) -> Result<Option<f32>>;
+    /// A `DOUBLE`/`REAL`/`FLOAT` column (also accepts integers and single precision).
+    fn get_f64(&self, idx: usize) -> Result<Option<f64>>;
+    /// Text (must be valid UTF-8).
+    fn get_string(&self, idx: usize) -> Result<Option<String>>;
+    /// Binary (text is accepted as its UTF-8 bytes).
+    fn get_bytes(&self, idx: usize) -> Result<Option<Vec<u8>>>;
+
+    /// The column's name, or `#idx` when the driver gives none; used in error messages.
+    fn column_label(&self, idx: usize) -> String {
+        let name = self.column_name(idx);
+        if name.is_empty() { format!("#{idx}") } else { name.to_owned() }
+    }
+}
+
+/// A Rust type read from one column.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read from a column",
+    note = "supported: bool, i16, i32, i64, u32, u64, f32, f64, String, Vec<u8>, and Option of those"
+)]
+pub trait Decode: Sized {
+    /// Reads column `idx`; `None` when it is NULL.
+    fn decode_nullable<R: RawRow + ?Sized>(row: &R, idx: usize) -> Result<Option<Self>>;
+
+    /// Reads column `idx`; NULL is a decode error unless `Self` is an `Option`.
+    #[inline]
+    fn decode<R: RawRow + ?Sized>(row: &R, idx: usize) -> Result<Self> {
+        match Self::decode_nullable(row, idx)? {
+            Some(v) => Ok(v),
+            None => Err(Error::decode(row.column_label(idx), std::any::type_name::<Self>(), "NULL")),
+        }
+    }
+}
+
+macro_rules! decode_via {
+    ($($t:ty => $get:ident),*) => {
+        $(impl Decode for $t {
+            #[inline]
+            fn decode_nullable<R: RawRow + ?Sized>(row: &R, idx: usize) -> Result<Option<Self>> {
+                row.$get(idx)
+            }
+        })*
+    };
+}
+
+decode_via!(bool => get_bool, i16 => get_i16, i32 => get_i32, i64 => get_i64, u64 => get_u64,
+    f32 => get_f32, f64 => get_f64, String => get_string, Vec<u8> => get_bytes);
+
+impl Decode for u32 {
+    #[inline]
+    fn decode_nullable<R: RawRow + ?Sized>(row: &R, idx: usize) -> Result<Option<Self>> {
+        match row.get_i64(idx)? {
+            None => Ok(None),
+            Some(v) => u32::try_from(v)
+                .map(Some)
+                .map_err(|_| Error::decode(row.column_label(idx), "u32", format!("value {v} out of range"))),
+        }
+    }
+}
+
+impl<T: Decode> Decode for Option<T> {
+    #[inline]
+    fn decode_nullable<R: RawRow + ?Sized>(row: &R, idx: usize) -> Result<Option<Self>> {
+        Ok(Some(T::decode_nullable(row, idx)?))
+    }
+}
+
+/// A value built from a whole row, reading columns by position. Implemented by models (their columns
+/// in field order) and by tuples of [`Decode`] types (column 0, 1, ...).
+pub trait FromRow: Sized + Send + 'static {
+    /// Number of columns this type reads.
+    const WIDTH: usize;
+    /// Reads columns `start .. start + WIDTH`.
+    fn from_row_at<R: RawRow + ?Sized>(row: &R, start: usize) -> Result<Self>;
+    /// Reads from column 0.
+    #[inline]
+    fn from_row<R: RawRow + ?Sized>(row: &R) -> Result<Self> {
+        Self::from_row_at(row, 0)
+    }
+}
+
+/// A value built from a row of a hand-written query. Models read their columns by name, so
+/// `SELECT email, id, ...` in any order works; tuples read by position.
+pub trait FromRawRow: Sized + Send + 'static {
+    /// Reads the row.
+    fn from_raw_row<R: RawRow + ?Sized>(row: &R) -> Result<Self>;
+}
+
+/// A single scalar result (`SELECT count(*)`), read from column 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Scalar<T>(pub T);
+
+impl<T: Decode + Send + 'static> FromRow for Scalar<T> {
+    const WIDTH: usize = 1;
+    #[inline]
+    fn from_row_at<R: RawRow + ?Sized>(row: &R, start: usize) -> Result<Self> {
+        T::decode(row, start).map(Scalar)
+    }
+}
+
+macro_rules! tuple_from_row {
+    ($($n:tt $t:ident),+) => {
+        impl<$($t: Decode + Send + 'static),+> FromRow for ($($t,)+) {
+            const WIDTH: usize = [$($n),+].len();
+            #[inline]
+            fn from_row_at<R: RawRow + ?Sized>(row: &R, start: usize) -> Result<Self> {
+                Ok(($($t::decode(row, start + $n)?,)+))
+            }
+        }
+        impl<$($t: Decode + Send + 'static),+> FromRawRow for ($($t,)+) {
+            #[inline]
+            fn from_raw_row<R: RawRow + ?Sized>(row: &R) -> Result<Self> {
+                let want = [$($n),+].len();
+                if row.len() < want {
+                    return Err(Error::decode(format!("#{}", row.len()), "tuple",
+                        format!("the query returned {} columns, the tuple needs {want}", row.len())));
+                }
+                <Self as FromRow>::from_row_at(row, 0)
+            }
+        }
+    };
+}
+
+tuple_from_row!(0 A);
+tuple_from_row!(0 A, 1 B);
+tuple_from_row!(0 A, 1 B, 2 C);
+tuple_from_row!(0 A, 1 B, 2 C, 3 D);
+tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E);
+tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F);
+tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G);
+tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H);
+tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I);
+tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J);
+tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K);
+tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L);

@@ -1,0 +1,24 @@
+//! Per-connection options every backend's connect path honours.
+
+use std::time::Duration;
+
+/// Options applied when a backend opens one connection. Built by the URL/config layer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ConnectOptions {
+    /// Give up opening a connection after this long (`Error::Connect`).
+    pub connect_timeout: Duration,
+    /// Prepared statements cached per connection (PostgreSQL, MySQL); 0 disables the cache.
+    pub statement_cache_capacity: usize,
+    /// SQLite: how long a writer waits for the lock before `Error::Busy`.
+    pub busy_timeout: Duration,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            statement_cache_capacity: 256,
+            busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
