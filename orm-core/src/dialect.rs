@@ -56,11 +56,23 @@ pub struct Backend {
 
 impl Backend {
     /// PostgreSQL.
-    pub const POSTGRES: Backend = Backend { dialect: Dialect::Postgres, insert_returning: true };
+    pub const POSTGRES: Backend = Backend {
+        dialect: Dialect::Postgres,
+        insert_returning: true,
+    };
     /// MySQL (no RETURNING).
-    pub const MYSQL: Backend = Backend { dialect: Dialect::MySql, insert_returning: false };
+    pub const MYSQL: Backend = Backend {
+        dialect: Dialect::MySql,
+        insert_returning: false,
+    };
     /// MariaDB >= 10.5 (INSERT ... RETURNING).
-    pub const MARIADB: Backend = Backend { dialect: Dialect::MySql, insert_returning: true };
+    pub const MARIADB: Backend = Backend {
+        dialect: Dialect::MySql,
+        insert_returning: true,
+    };
     /// SQLite (bundled, >= 3.35).
-    pub const SQLITE: Backend = Backend { dialect: Dialect::Sqlite, insert_returning: true };
+    pub const SQLITE: Backend = Backend {
+        dialect: Dialect::Sqlite,
+        insert_returning: true,
+    };
 }

@@ -35,7 +35,11 @@ pub struct DbError {
 impl DbError {
     /// A server error with just a code and a message.
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { code: code.into(), message: message.into(), ..Self::default() }
+        Self {
+            code: code.into(),
+            message: message.into(),
+            ..Self::default()
+        }
     }
 }
 
@@ -201,16 +205,30 @@ impl Error {
     }
 
     /// A decode error for `column`.
-    pub fn decode(column: impl Into<String>, expected: &'static str, message: impl Into<String>) -> Self {
-        Error::Decode { column: column.into(), expected, message: message.into() }
+    pub fn decode(
+        column: impl Into<String>,
+        expected: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::Decode {
+            column: column.into(),
+            expected,
+            message: message.into(),
+        }
     }
     /// A connection-lost error.
     pub fn disconnected(message: impl Into<String>, source: Option<BoxError>) -> Self {
-        Error::Disconnected { message: message.into(), source }
+        Error::Disconnected {
+            message: message.into(),
+            source,
+        }
     }
     /// A connect error.
     pub fn connect(message: impl Into<String>, source: Option<BoxError>) -> Self {
-        Error::Connect { message: message.into(), source }
+        Error::Connect {
+            message: message.into(),
+            source,
+        }
     }
     /// An unsupported-feature error.
     pub fn unsupported(feature: &'static str, dialect: Dialect) -> Self {

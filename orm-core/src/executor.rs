@@ -37,10 +37,16 @@ pub trait Executor: Send + Sync {
     fn execute(&self, statement: Statement) -> impl Future<Output = Result<ExecResult>> + Send;
 
     /// Runs a query and decodes every row.
-    fn fetch_all<T: FromRow>(&self, statement: Statement) -> impl Future<Output = Result<Vec<T>>> + Send;
+    fn fetch_all<T: FromRow>(
+        &self,
+        statement: Statement,
+    ) -> impl Future<Output = Result<Vec<T>>> + Send;
 
     /// Runs a query and decodes the first row, if any.
-    fn fetch_optional<T: FromRow>(&self, statement: Statement) -> impl Future<Output = Result<Option<T>>> + Send;
+    fn fetch_optional<T: FromRow>(
+        &self,
+        statement: Statement,
+    ) -> impl Future<Output = Result<Option<T>>> + Send;
 
     /// `CREATE TABLE IF NOT EXISTS` for `M`, with its unique constraints and indexes.
     fn create_table<M: Model>(&self) -> impl Future<Output = Result<()>> + Send {
@@ -55,7 +61,8 @@ pub trait Executor: Send + Sync {
     /// `DROP TABLE IF EXISTS` for `M`.
     fn drop_table<M: Model>(&self) -> impl Future<Output = Result<()>> + Send {
         async move {
-            self.execute(render::drop_table(&self.backend(), M::TABLE)).await?;
+            self.execute(render::drop_table(&self.backend(), M::TABLE))
+                .await?;
             Ok(())
         }
     }
@@ -71,11 +78,17 @@ impl<E: Executor + ?Sized> Executor for &E {
         (**self).execute(statement)
     }
     #[inline]
-    fn fetch_all<T: FromRow>(&self, statement: Statement) -> impl Future<Output = Result<Vec<T>>> + Send {
+    fn fetch_all<T: FromRow>(
+        &self,
+        statement: Statement,
+    ) -> impl Future<Output = Result<Vec<T>>> + Send {
         (**self).fetch_all(statement)
     }
     #[inline]
-    fn fetch_optional<T: FromRow>(&self, statement: Statement) -> impl Future<Output = Result<Option<T>>> + Send {
+    fn fetch_optional<T: FromRow>(
+        &self,
+        statement: Statement,
+    ) -> impl Future<Output = Result<Option<T>>> + Send {
         (**self).fetch_optional(statement)
     }
 }

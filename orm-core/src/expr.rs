@@ -156,7 +156,11 @@ pub enum Expr {
 impl Expr {
     /// `lhs op rhs`
     pub fn binary(op: BinOp, lhs: Expr, rhs: Expr) -> Expr {
-        Expr::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }
+        Expr::Binary {
+            op,
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        }
     }
 }
 
@@ -168,7 +172,10 @@ pub struct Condition<M> {
 
 impl<M> Clone for Condition<M> {
     fn clone(&self) -> Self {
-        Self { expr: self.expr.clone(), _m: PhantomData }
+        Self {
+            expr: self.expr.clone(),
+            _m: PhantomData,
+        }
     }
 }
 
@@ -181,7 +188,10 @@ impl<M> std::fmt::Debug for Condition<M> {
 impl<M> Condition<M> {
     /// Wraps an untyped expression. The caller vouches that it is boolean and mentions only `M`.
     pub fn from_expr(expr: Expr) -> Self {
-        Self { expr, _m: PhantomData }
+        Self {
+            expr,
+            _m: PhantomData,
+        }
     }
     /// Always true.
     pub fn all() -> Self {
@@ -275,7 +285,10 @@ pub struct Order<M> {
 
 impl<M> Clone for Order<M> {
     fn clone(&self) -> Self {
-        Self { order: self.order.clone(), _m: PhantomData }
+        Self {
+            order: self.order.clone(),
+            _m: PhantomData,
+        }
     }
 }
 
@@ -288,7 +301,10 @@ impl<M> std::fmt::Debug for Order<M> {
 impl<M> Order<M> {
     /// Wraps an untyped key.
     pub fn from_order(order: OrderBy) -> Self {
-        Self { order, _m: PhantomData }
+        Self {
+            order,
+            _m: PhantomData,
+        }
     }
     /// The untyped key.
     pub fn into_order(self) -> OrderBy {

@@ -30,7 +30,7 @@ pub use expr::{Condition, Order};
 pub use model::{AutoIncrement, ColumnDef, ColumnType, FieldType, KeyParam, Model, SqlType};
 pub use model_ext::ModelExt;
 pub use query::Query;
-pub use raw::{raw, AssertSqlSafe, Raw};
+pub use raw::{AssertSqlSafe, Raw, raw};
 pub use render::Statement;
 pub use row::{Decode, FromRawRow, FromRow, RawRow, Scalar};
 pub use value::{SqlParam, ToValue, Value};

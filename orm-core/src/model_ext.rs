@@ -25,7 +25,10 @@ use crate::row::Scalar;
 use crate::value::Value;
 
 fn col(idx: usize, table: &'static str, columns: &[crate::ColumnDef]) -> ColumnRef {
-    ColumnRef { table, name: columns[idx].name }
+    ColumnRef {
+        table,
+        name: columns[idx].name,
+    }
 }
 
 /// `pk1 = $1 AND pk2 = $2 ...` for model `M`.
@@ -40,7 +43,11 @@ fn key_filter<M: Model>(values: Vec<Value>) -> Result<Expr> {
     }
     let mut filter: Option<Expr> = None;
     for (&idx, v) in M::PRIMARY_KEY.iter().zip(values) {
-        let eq = Expr::binary(BinOp::Eq, Expr::Column(col(idx, M::TABLE, M::COLUMNS)), Expr::Value(v));
+        let eq = Expr::binary(
+            BinOp::Eq,
+            Expr::Column(col(idx, M::TABLE, M::COLUMNS)),
+            Expr::Value(v),
+        );
         filter = Some(match filter {
             None => eq,
             Some(f) => Expr::binary(BinOp::And, f, eq),
@@ -55,7 +62,11 @@ fn own_key<M: Model>(m: &M) -> Vec<Value> {
 
 /// Columns sent by INSERT: every column but the auto-increment one.
 fn insert_columns<M: Model>() -> impl Iterator<Item = (usize, &'static str)> {
-    M::COLUMNS.iter().enumerate().filter(|(i, _)| Some(*i) != M::AUTO_INCREMENT).map(|(i, c)| (i, c.name))
+    M::COLUMNS
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != M::AUTO_INCREMENT)
+        .map(|(i, c)| (i, c.name))
 }
 
 /// CRUD and query entry points for every model. In scope through `orm::prelude::*`.
@@ -66,13 +77,19 @@ pub trait ModelExt: Model + Sized {
     }
 
     /// The row with this primary key, or [`Error::NotFound`].
-    fn get<E: Executor + ?Sized>(db: &E, key: impl KeyParam<Self::Key>) -> impl Future<Output = Result<Self>> + Send {
+    fn get<E: Executor + ?Sized>(
+        db: &E,
+        key: impl KeyParam<Self::Key>,
+    ) -> impl Future<Output = Result<Self>> + Send {
         let found = Self::find(db, key);
         async move { found.await?.ok_or(Error::NotFound { table: Self::TABLE }) }
     }
 
     /// The row with this primary key, if any.
-    fn find<E: Executor + ?Sized>(db: &E, key: impl KeyParam<Self::Key>) -> impl Future<Output = Result<Option<Self>>> + Send {
+    fn find<E: Executor + ?Sized>(
+        db: &E,
+        key: impl KeyParam<Self::Key>,
+    ) -> impl Future<Output = Result<Option<Self>>> + Send {
         let mut values = Vec::with_capacity(Self::PRIMARY_KEY.len());
         key.push_values(&mut values);
         find_key::<Self, E>(db, values)
@@ -84,25 +101,43 @@ pub trait ModelExt: Model + Sized {
             let backend = db.backend();
             let (idx, columns): (Vec<usize>, Vec<&'static str>) = insert_columns::<Self>().unzip();
             let row = idx.iter().map(|&i| self.column_value(i)).collect();
-            let mut ins = Insert { table: Self::TABLE, columns, rows: vec![row], on_conflict: None, returning: vec![] };
+            let mut ins = Insert {
+                table: Self::TABLE,
+                columns,
+                rows: vec![row],
+                on_conflict: None,
+                returning: vec![],
+            };
             let Some(ai) = Self::AUTO_INCREMENT else {
                 db.execute(render::insert(&backend, &ins)?).await?;
                 return Ok(());
             };
             let id = if backend.dialect == Dialect::MySql {
                 let res = db.execute(render::insert(&backend, &ins)?).await?;
-                res.last_insert_id.ok_or_else(|| Error::Database(crate::DbError::new("", "no insert id reported")))?
+                res.last_insert_id.ok_or_else(|| {
+                    Error::Database(crate::DbError::new("", "no insert id reported"))
+                })?
             } else {
                 ins.returning = vec![Self::COLUMNS[ai].name];
-                let row: Option<Scalar<i64>> = db.fetch_optional(render::insert(&backend, &ins)?).await?;
-                row.ok_or_else(|| Error::Database(crate::DbError::new("", "INSERT ... RETURNING returned no row")))?.0
+                let row: Option<Scalar<i64>> =
+                    db.fetch_optional(render::insert(&backend, &ins)?).await?;
+                row.ok_or_else(|| {
+                    Error::Database(crate::DbError::new(
+                        "",
+                        "INSERT ... RETURNING returned no row",
+                    ))
+                })?
+                .0
             };
             self.set_generated_key(id)
         }
     }
 
     /// Inserts all rows with multi-row INSERTs, writing generated keys back in order.
-    fn insert_many<'a, E: Executor + ?Sized>(db: &'a E, rows: &'a mut [Self]) -> impl Future<Output = Result<()>> + Send + 'a {
+    fn insert_many<'a, E: Executor + ?Sized>(
+        db: &'a E,
+        rows: &'a mut [Self],
+    ) -> impl Future<Output = Result<()>> + Send + 'a {
         async move {
             if rows.is_empty() {
                 return Ok(());
@@ -119,7 +154,10 @@ pub trait ModelExt: Model + Sized {
                 return Ok(());
             }
             for chunk in rows.chunks_mut(per_chunk) {
-                let values = chunk.iter().map(|m| idx.iter().map(|&i| m.column_value(i)).collect()).collect();
+                let values = chunk
+                    .iter()
+                    .map(|m| idx.iter().map(|&i| m.column_value(i)).collect())
+                    .collect();
                 let ins = Insert {
                     table: Self::TABLE,
                     columns: columns.clone(),
@@ -136,7 +174,11 @@ pub trait ModelExt: Model + Sized {
                 if ids.len() != chunk.len() {
                     return Err(Error::Database(crate::DbError::new(
                         "",
-                        format!("INSERT returned {} keys for {} rows", ids.len(), chunk.len()),
+                        format!(
+                            "INSERT returned {} keys for {} rows",
+                            ids.len(),
+                            chunk.len()
+                        ),
                     )));
                 }
                 // Keys are generated in VALUES order; RETURNING order is not guaranteed, so sort.
@@ -156,7 +198,12 @@ pub trait ModelExt: Model + Sized {
                 .iter()
                 .enumerate()
                 .filter(|(_, c)| !c.primary_key)
-                .map(|(i, _)| (col(i, Self::TABLE, Self::COLUMNS), Expr::Value(self.column_value(i))))
+                .map(|(i, _)| {
+                    (
+                        col(i, Self::TABLE, Self::COLUMNS),
+                        Expr::Value(self.column_value(i)),
+                    )
+                })
                 .collect();
             if set.is_empty() {
                 return match find_key::<Self, E>(db, own_key(self)).await? {
@@ -164,7 +211,11 @@ pub trait ModelExt: Model + Sized {
                     None => Err(Error::NotFound { table: Self::TABLE }),
                 };
             }
-            let upd = Update { table: Self::TABLE, set, filter: Some(key_filter::<Self>(own_key(self))?) };
+            let upd = Update {
+                table: Self::TABLE,
+                set,
+                filter: Some(key_filter::<Self>(own_key(self))?),
+            };
             let res = db.execute(render::update(&db.backend(), &upd)?).await?;
             if res.rows_affected == 0 {
                 return Err(Error::NotFound { table: Self::TABLE });
@@ -193,7 +244,10 @@ pub trait ModelExt: Model + Sized {
     }
 
     /// Deletes the row with this primary key; `true` if a row was deleted.
-    fn delete_by_id<E: Executor + ?Sized>(db: &E, key: impl KeyParam<Self::Key>) -> impl Future<Output = Result<bool>> + Send {
+    fn delete_by_id<E: Executor + ?Sized>(
+        db: &E,
+        key: impl KeyParam<Self::Key>,
+    ) -> impl Future<Output = Result<bool>> + Send {
         let mut values = Vec::with_capacity(Self::PRIMARY_KEY.len());
         key.push_values(&mut values);
         async move { delete_key::<Self, E>(db, values).await }
@@ -210,7 +264,10 @@ async fn find_key<M: Model, E: Executor + ?Sized>(db: &E, key: Vec<Value>) -> Re
 }
 
 async fn delete_key<M: Model, E: Executor + ?Sized>(db: &E, key: Vec<Value>) -> Result<bool> {
-    let del = Delete { table: M::TABLE, filter: Some(key_filter::<M>(key)?) };
+    let del = Delete {
+        table: M::TABLE,
+        filter: Some(key_filter::<M>(key)?),
+    };
     let res = db.execute(render::delete(&db.backend(), &del)?).await?;
     Ok(res.rows_affected > 0)
 }

@@ -14,10 +14,18 @@ pub use ::std::vec::Vec;
 
 /// Reads the column called `name` (hand-written queries map models by column name).
 #[inline]
-pub fn decode_named<T: Decode, R: RawRow + ?Sized>(row: &R, name: &'static str, table: &'static str) -> Result<T> {
+pub fn decode_named<T: Decode, R: RawRow + ?Sized>(
+    row: &R,
+    name: &'static str,
+    table: &'static str,
+) -> Result<T> {
     match row.column_index(name) {
         Some(i) => T::decode(row, i),
-        None => Err(Error::decode(name, std::any::type_name::<T>(), format!("the query returned no column `{name}` for `{table}`"))),
+        None => Err(Error::decode(
+            name,
+            std::any::type_name::<T>(),
+            format!("the query returned no column `{name}` for `{table}`"),
+        )),
     }
 }
 

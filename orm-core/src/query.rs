@@ -10,7 +10,7 @@ use crate::ast::{Select, TableRef};
 use crate::dialect::Backend;
 use crate::error::{Error, Result};
 use crate::executor::Executor;
-use crate::expr::{Condition, Expr, ColumnRef, Order};
+use crate::expr::{ColumnRef, Condition, Expr, Order};
 use crate::model::Model;
 use crate::render::{self, Statement};
 use crate::row::Scalar;
@@ -24,7 +24,10 @@ pub struct Query<M> {
 
 impl<M> Clone for Query<M> {
     fn clone(&self) -> Self {
-        Self { select: self.select.clone(), _m: PhantomData }
+        Self {
+            select: self.select.clone(),
+            _m: PhantomData,
+        }
     }
 }
 
@@ -45,9 +48,17 @@ impl<M: Model> Query<M> {
     pub fn new() -> Self {
         let columns = M::COLUMNS
             .iter()
-            .map(|c| Expr::Column(ColumnRef { table: M::TABLE, name: c.name }))
+            .map(|c| {
+                Expr::Column(ColumnRef {
+                    table: M::TABLE,
+                    name: c.name,
+                })
+            })
             .collect();
-        Self { select: Select::new(TableRef::new(M::TABLE), columns), _m: PhantomData }
+        Self {
+            select: Select::new(TableRef::new(M::TABLE), columns),
+            _m: PhantomData,
+        }
     }
 
     /// Adds a WHERE condition (ANDed with earlier ones).
@@ -134,7 +145,10 @@ impl<M: Model> Query<M> {
             s.columns = vec![Expr::CountStar];
             return render::select(backend, &s);
         }
-        s.columns = vec![Expr::Raw { sql: "1".into(), params: Vec::new() }];
+        s.columns = vec![Expr::Raw {
+            sql: "1".into(),
+            params: Vec::new(),
+        }];
         let inner = render::select(backend, &s)?;
         let mut w = render::Writer::new(backend, false);
         w.push("SELECT COUNT(*) FROM (");

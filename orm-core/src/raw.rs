@@ -47,7 +47,10 @@ pub struct Raw {
 
 /// Starts a hand-written statement: `raw("SELECT id, name FROM users WHERE id = ?").bind(7)`.
 pub fn raw(sql: impl SqlSafeStr) -> Raw {
-    Raw { sql: sql.into_sql(), params: Vec::new() }
+    Raw {
+        sql: sql.into_sql(),
+        params: Vec::new(),
+    }
 }
 
 impl Raw {
@@ -59,7 +62,10 @@ impl Raw {
 
     /// The SQL text and values, as an expression usable inside builder queries.
     pub fn into_expr(self) -> crate::expr::Expr {
-        crate::expr::Expr::Raw { sql: self.sql, params: self.params }
+        crate::expr::Expr::Raw {
+            sql: self.sql,
+            params: self.params,
+        }
     }
 
     /// Renders for `dialect`, checking the placeholder count.
@@ -72,7 +78,12 @@ impl Raw {
                 self.params.len()
             )));
         }
-        let params = self.params.iter().cloned().map(Value::into_bindable).collect::<Result<_>>()?;
+        let params = self
+            .params
+            .iter()
+            .cloned()
+            .map(Value::into_bindable)
+            .collect::<Result<_>>()?;
         Ok(Statement { sql, params })
     }
 
@@ -98,7 +109,9 @@ impl Raw {
 
     /// Runs the query and maps the first row; no row is [`Error::NotFound`].
     pub async fn fetch_one<T: FromRawRow>(self, db: &impl Executor) -> Result<T> {
-        self.fetch_optional(db).await?.ok_or(Error::NotFound { table: "raw query" })
+        self.fetch_optional(db)
+            .await?
+            .ok_or(Error::NotFound { table: "raw query" })
     }
 }
 
@@ -115,7 +128,12 @@ impl<T: FromRawRow> crate::row::FromRow for ByName<T> {
 
 /// Copies `sql` into `out`, turning each `?` placeholder into the dialect's style (numbered from
 /// `already + 1` on PostgreSQL) and `??` into a literal `?`. Returns the number of placeholders.
-pub fn rewrite_placeholders(sql: &str, dialect: Dialect, already: usize, out: &mut String) -> Result<usize> {
+pub fn rewrite_placeholders(
+    sql: &str,
+    dialect: Dialect,
+    already: usize,
+    out: &mut String,
+) -> Result<usize> {
     let b = sql.as_bytes();
     let mut n = 0;
     let mut i = 0;
@@ -155,7 +173,9 @@ pub fn rewrite_placeholders(sql: &str, dialect: Dialect, already: usize, out: &m
                     i += 1;
                 }
                 if i >= b.len() {
-                    return Err(Error::InvalidQuery("unterminated quoted string in raw SQL".into()));
+                    return Err(Error::InvalidQuery(
+                        "unterminated quoted string in raw SQL".into(),
+                    ));
                 }
                 i += 1;
             }
@@ -171,17 +191,32 @@ pub fn rewrite_placeholders(sql: &str, dialect: Dialect, already: usize, out: &m
             }
             b'/' if b.get(i + 1) == Some(&b'*') => match sql[i + 2..].find("*/") {
                 Some(end) => i = i + 2 + end + 2,
-                None => return Err(Error::InvalidQuery("unterminated comment in raw SQL".into())),
+                None => {
+                    return Err(Error::InvalidQuery(
+                        "unterminated comment in raw SQL".into(),
+                    ));
+                }
             },
             b'$' if dialect == Dialect::Postgres => {
                 // Dollar-quoted string: $tag$ ... $tag$
                 let rest = &sql[i + 1..];
-                let tag_len = rest.bytes().take_while(|c| c.is_ascii_alphanumeric() || *c == b'_').count();
-                if rest.as_bytes().get(tag_len) == Some(&b'$') && !rest.as_bytes()[..tag_len].first().is_some_and(u8::is_ascii_digit) {
+                let tag_len = rest
+                    .bytes()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                    .count();
+                if rest.as_bytes().get(tag_len) == Some(&b'$')
+                    && !rest.as_bytes()[..tag_len]
+                        .first()
+                        .is_some_and(u8::is_ascii_digit)
+                {
                     let tag = &sql[i..i + tag_len + 2];
                     match sql[i + tag.len()..].find(tag) {
                         Some(end) => i = i + tag.len() + end + tag.len(),
-                        None => return Err(Error::InvalidQuery("unterminated dollar-quoted string in raw SQL".into())),
+                        None => {
+                            return Err(Error::InvalidQuery(
+                                "unterminated dollar-quoted string in raw SQL".into(),
+                            ));
+                        }
                     }
                 } else {
                     i += 1;

@@ -9,7 +9,7 @@ mod ddl;
 mod writer;
 
 pub use ddl::{create_table, drop_table};
-pub use writer::{quote_ident, Writer};
+pub use writer::{Writer, quote_ident};
 
 use crate::ast::{ConflictAction, Delete, Insert, JoinKind, Lock, Select, Update};
 use crate::dialect::{Backend, Dialect};
@@ -28,7 +28,10 @@ pub struct Statement {
 impl Statement {
     /// A statement without parameters.
     pub fn text(sql: impl Into<String>) -> Self {
-        Self { sql: sql.into(), params: Vec::new() }
+        Self {
+            sql: sql.into(),
+            params: Vec::new(),
+        }
     }
 }
 
@@ -70,8 +73,12 @@ pub fn select(backend: &Backend, q: &Select) -> Result<Statement> {
     w.limit_offset(q.limit, q.offset);
     if let Some(lock) = q.lock {
         match (backend.dialect, lock) {
-            (Dialect::Sqlite, Lock::Update) => return Err(Error::unsupported("SELECT ... FOR UPDATE", Dialect::Sqlite)),
-            (Dialect::Sqlite, Lock::Share) => return Err(Error::unsupported("SELECT ... FOR SHARE", Dialect::Sqlite)),
+            (Dialect::Sqlite, Lock::Update) => {
+                return Err(Error::unsupported("SELECT ... FOR UPDATE", Dialect::Sqlite));
+            }
+            (Dialect::Sqlite, Lock::Share) => {
+                return Err(Error::unsupported("SELECT ... FOR SHARE", Dialect::Sqlite));
+            }
             (_, Lock::Update) => w.push(" FOR UPDATE"),
             (Dialect::MySql, Lock::Share) => w.push(" LOCK IN SHARE MODE"),
             (_, Lock::Share) => w.push(" FOR SHARE"),
@@ -87,14 +94,17 @@ pub fn insert(backend: &Backend, q: &Insert) -> Result<Statement> {
         return Err(Error::InvalidQuery("INSERT with no rows".into()));
     }
     let mut w = Writer::new(backend, false);
-    let ignore = matches!(&q.on_conflict, Some(c) if c.action == ConflictAction::DoNothing);
-    w.push(if ignore && d == Dialect::MySql { "INSERT IGNORE INTO " } else { "INSERT INTO " });
+    w.push("INSERT INTO ");
     w.ident(q.table);
     if q.columns.is_empty() {
         if q.rows.len() > 1 {
             return Err(Error::unsupported("multi-row INSERT of DEFAULT VALUES", d));
         }
-        w.push(if d == Dialect::MySql { " () VALUES ()" } else { " DEFAULT VALUES" });
+        w.push(if d == Dialect::MySql {
+            " () VALUES ()"
+        } else {
+            " DEFAULT VALUES"
+        });
     } else {
         w.push(" (");
         w.comma_list(&q.columns, |w, c| {
@@ -120,7 +130,19 @@ pub fn insert(backend: &Backend, q: &Insert) -> Result<Statement> {
     }
     if let Some(c) = &q.on_conflict {
         match (d, &c.action) {
-            (Dialect::MySql, ConflictAction::DoNothing) => {}
+            (Dialect::MySql, ConflictAction::DoNothing) => {
+                // A no-op assignment, not INSERT IGNORE: IGNORE would also turn NOT NULL and type errors
+                // into warnings.
+                let Some(first) = c.target.first().or(q.columns.first()) else {
+                    return Err(Error::InvalidQuery(
+                        "insert-or-ignore needs a conflict target".into(),
+                    ));
+                };
+                w.push(" ON DUPLICATE KEY UPDATE ");
+                w.ident(first);
+                w.push(" = ");
+                w.ident(first);
+            }
             (Dialect::MySql, ConflictAction::Update(cols)) => {
                 w.push(" ON DUPLICATE KEY UPDATE ");
                 w.comma_list(cols, |w, col| {

@@ -34,9 +34,9 @@ pub trait RawRow {
     fn get_u64(&self, idx: usize) -> Result<Option<u64>> {
         match self.get_i64(idx)? {
             None => Ok(None),
-            Some(v) => u64::try_from(v)
-                .map(Some)
-                .map_err(|_| Error::decode(self.column_label(idx), "u64", format!("negative value {v}"))),
+            Some(v) => u64::try_from(v).map(Some).map_err(|_| {
+                Error::decode(self.column_label(idx), "u64", format!("negative value {v}"))
+            }),
         }
     }
     /// A `REAL`/`FLOAT` column.
@@ -51,7 +51,11 @@ pub trait RawRow {
     /// The column's name, or `#idx` when the driver gives none; used in error messages.
     fn column_label(&self, idx: usize) -> String {
         let name = self.column_name(idx);
-        if name.is_empty() { format!("#{idx}") } else { name.to_owned() }
+        if name.is_empty() {
+            format!("#{idx}")
+        } else {
+            name.to_owned()
+        }
     }
 }
 
@@ -69,7 +73,11 @@ pub trait Decode: Sized {
     fn decode<R: RawRow + ?Sized>(row: &R, idx: usize) -> Result<Self> {
         match Self::decode_nullable(row, idx)? {
             Some(v) => Ok(v),
-            None => Err(Error::decode(row.column_label(idx), std::any::type_name::<Self>(), "NULL")),
+            None => Err(Error::decode(
+                row.column_label(idx),
+                std::any::type_name::<Self>(),
+                "NULL",
+            )),
         }
     }
 }
@@ -93,9 +101,13 @@ impl Decode for u32 {
     fn decode_nullable<R: RawRow + ?Sized>(row: &R, idx: usize) -> Result<Option<Self>> {
         match row.get_i64(idx)? {
             None => Ok(None),
-            Some(v) => u32::try_from(v)
-                .map(Some)
-                .map_err(|_| Error::decode(row.column_label(idx), "u32", format!("value {v} out of range"))),
+            Some(v) => u32::try_from(v).map(Some).map_err(|_| {
+                Error::decode(
+                    row.column_label(idx),
+                    "u32",
+                    format!("value {v} out of range"),
+                )
+            }),
         }
     }
 }

@@ -40,9 +40,14 @@ impl Value {
     /// when it does not fit (never a silent wrap).
     pub fn into_bindable(self) -> crate::Result<Value> {
         match self {
-            Value::U64(v) => i64::try_from(v).map(Value::I64).map_err(|_| crate::Error::Encode {
-                message: format!("u64 value {v} does not fit in a signed 64-bit column (max {})", i64::MAX),
-            }),
+            Value::U64(v) => i64::try_from(v)
+                .map(Value::I64)
+                .map_err(|_| crate::Error::Encode {
+                    message: format!(
+                        "u64 value {v} does not fit in a signed 64-bit column (max {})",
+                        i64::MAX
+                    ),
+                }),
             other => Ok(other),
         }
     }

@@ -31,7 +31,6 @@ pub struct Writer<'b> {
 
 const PREC_OR: u8 = 1;
 const PREC_AND: u8 = 2;
-const PREC_NOT: u8 = 3;
 const PREC_CMP: u8 = 4;
 const PREC_ADD: u8 = 5;
 const PREC_MUL: u8 = 6;
@@ -46,7 +45,7 @@ fn precedence(e: &Expr) -> u8 {
             BinOp::Mul | BinOp::Div => PREC_MUL,
             _ => PREC_CMP,
         },
-        Expr::Not(_) => PREC_NOT,
+        Expr::Not(_) => PREC_AND + 1,
         Expr::IsNull { .. } | Expr::InList { .. } | Expr::Like { .. } => PREC_CMP,
         _ => PREC_ATOM,
     }
@@ -55,7 +54,12 @@ fn precedence(e: &Expr) -> u8 {
 impl<'b> Writer<'b> {
     /// A writer for `backend`; `qualify` prefixes every column with its table (joins, aliases).
     pub fn new(backend: &'b Backend, qualify: bool) -> Self {
-        Self { backend, qualify, sql: String::with_capacity(128), params: Vec::new() }
+        Self {
+            backend,
+            qualify,
+            sql: String::with_capacity(128),
+            params: Vec::new(),
+        }
     }
 
     /// The dialect written for.
@@ -65,7 +69,10 @@ impl<'b> Writer<'b> {
 
     /// The finished statement.
     pub fn finish(self) -> Statement {
-        Statement { sql: self.sql, params: self.params }
+        Statement {
+            sql: self.sql,
+            params: self.params,
+        }
     }
 
     /// Appends raw SQL text (only for text the renderer itself owns).
@@ -113,7 +120,11 @@ impl<'b> Writer<'b> {
     }
 
     /// Appends `items` separated by `, `.
-    pub fn comma_list<T>(&mut self, items: &[T], mut f: impl FnMut(&mut Self, &T) -> Result<()>) -> Result<()> {
+    pub fn comma_list<T>(
+        &mut self,
+        items: &[T],
+        mut f: impl FnMut(&mut Self, &T) -> Result<()>,
+    ) -> Result<()> {
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
                 self.push(", ");
@@ -129,29 +140,50 @@ impl<'b> Writer<'b> {
             Expr::Column(c) => self.column(c),
             Expr::Value(v) => self.param(v.clone())?,
             Expr::Bool(b) => self.push(if *b { "TRUE" } else { "FALSE" }),
-            Expr::Binary { op: op @ (BinOp::Eq | BinOp::Ne), lhs, rhs } if matches!(**rhs, Expr::Value(Value::Null)) => {
+            Expr::Binary {
+                op: op @ (BinOp::Eq | BinOp::Ne),
+                lhs,
+                rhs,
+            } if matches!(**rhs, Expr::Value(Value::Null)) => {
                 self.child(lhs, PREC_CMP + 1)?;
-                self.push(if *op == BinOp::Eq { " IS NULL" } else { " IS NOT NULL" });
+                self.push(if *op == BinOp::Eq {
+                    " IS NULL"
+                } else {
+                    " IS NOT NULL"
+                });
             }
             Expr::Binary { op, lhs, rhs } => {
                 let p = precedence(e);
-                self.child(lhs, p)?;
-                self.push(" ");
-                self.push(op.sql());
-                self.push(" ");
-                // AND/OR are associative; every other operator needs parentheses on an equal-precedence right side.
-                let right = if matches!(op, BinOp::And | BinOp::Or) { p } else { p + 1 };
-                self.child(rhs, right)?;
+                if matches!(op, BinOp::And | BinOp::Or) {
+                    // Associative; a nested AND/OR of the other kind is parenthesized for readability.
+                    self.logic_child(*op, lhs)?;
+                    self.push(" ");
+                    self.push(op.sql());
+                    self.push(" ");
+                    self.logic_child(*op, rhs)?;
+                } else {
+                    self.child(lhs, p)?;
+                    self.push(" ");
+                    self.push(op.sql());
+                    self.push(" ");
+                    // Equal precedence on the right needs parentheses (a - (b - c)).
+                    self.child(rhs, p + 1)?;
+                }
             }
             Expr::Not(inner) => {
+                // Always parenthesized: MySQL's HIGH_NOT_PRECEDENCE mode would otherwise change the meaning.
                 self.push("NOT ");
-                self.child(inner, PREC_NOT + 1)?;
+                self.child(inner, PREC_ATOM)?;
             }
             Expr::IsNull { expr, negated } => {
                 self.child(expr, PREC_CMP + 1)?;
                 self.push(if *negated { " IS NOT NULL" } else { " IS NULL" });
             }
-            Expr::InList { expr, list, negated } => {
+            Expr::InList {
+                expr,
+                list,
+                negated,
+            } => {
                 if list.is_empty() {
                     return self.expr(&Expr::Bool(*negated));
                 }
@@ -160,7 +192,11 @@ impl<'b> Writer<'b> {
                 self.comma_list(list, |w, e| w.expr(e))?;
                 self.push(")");
             }
-            Expr::Like { expr, pattern, negated } => {
+            Expr::Like {
+                expr,
+                pattern,
+                negated,
+            } => {
                 self.child(expr, PREC_CMP + 1)?;
                 self.push(if *negated { " NOT LIKE " } else { " LIKE " });
                 self.child(pattern, PREC_CMP + 1)?;
@@ -197,6 +233,12 @@ impl<'b> Writer<'b> {
         }
     }
 
+    /// An operand of AND/OR: parenthesized when it is the other connective (or looser).
+    fn logic_child(&mut self, parent: BinOp, e: &Expr) -> Result<()> {
+        let same = matches!(e, Expr::Binary { op, .. } if *op == parent);
+        self.child(e, if same { PREC_AND } else { PREC_AND + 1 })
+    }
+
     fn func(&mut self, func: Func, args: &[Expr]) -> Result<()> {
         let name = match (func, self.backend.dialect) {
             (Func::Count, _) => "COUNT",
@@ -221,12 +263,25 @@ impl<'b> Writer<'b> {
     pub fn order_by(&mut self, o: &OrderBy) -> Result<()> {
         if let (Some(nulls), Dialect::MySql) = (o.nulls, self.backend.dialect) {
             self.child(&o.expr, PREC_CMP + 1)?;
-            self.push(if nulls == Nulls::First { " IS NULL DESC, " } else { " IS NULL ASC, " });
+            self.push(if nulls == Nulls::First {
+                " IS NULL DESC, "
+            } else {
+                " IS NULL ASC, "
+            });
         }
         self.expr(&o.expr)?;
-        self.push(if o.direction == Direction::Asc { " ASC" } else { " DESC" });
-        if let (Some(nulls), Dialect::Postgres | Dialect::Sqlite) = (o.nulls, self.backend.dialect) {
-            self.push(if nulls == Nulls::First { " NULLS FIRST" } else { " NULLS LAST" });
+        self.push(if o.direction == Direction::Asc {
+            " ASC"
+        } else {
+            " DESC"
+        });
+        if let (Some(nulls), Dialect::Postgres | Dialect::Sqlite) = (o.nulls, self.backend.dialect)
+        {
+            self.push(if nulls == Nulls::First {
+                " NULLS FIRST"
+            } else {
+                " NULLS LAST"
+            });
         }
         Ok(())
     }
