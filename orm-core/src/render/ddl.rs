@@ -89,7 +89,8 @@ pub fn create_table(
                 }
             }
         }
-        if !c.nullable && !(c.auto_increment && d == Dialect::MySql) {
+        let mysql_auto = c.auto_increment && d == Dialect::MySql; // already says NOT NULL
+        if !c.nullable && !mysql_auto {
             w.push(" NOT NULL");
         }
     }
