@@ -53,6 +53,25 @@ impl fmt::Display for DbError {
     }
 }
 
+/// The portable class of a server error, as determined by a driver from its native code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DbErrorKind {
+    /// UNIQUE / PRIMARY KEY.
+    UniqueViolation,
+    /// FOREIGN KEY.
+    ForeignKeyViolation,
+    /// NOT NULL.
+    NotNullViolation,
+    /// CHECK.
+    CheckViolation,
+    /// Serialization failure or deadlock.
+    TransactionConflict,
+    /// SQLite lock wait exceeded.
+    Busy,
+    /// Anything else.
+    Other,
+}
+
 /// Every failure the ORM reports.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -71,26 +90,26 @@ pub enum Error {
     },
     /// A UNIQUE or PRIMARY KEY constraint was violated.
     #[error("unique violation: {0}")]
-    UniqueViolation(DbError),
+    UniqueViolation(Box<DbError>),
     /// A FOREIGN KEY constraint was violated.
     #[error("foreign key violation: {0}")]
-    ForeignKeyViolation(DbError),
+    ForeignKeyViolation(Box<DbError>),
     /// A NOT NULL constraint was violated.
     #[error("not null violation: {0}")]
-    NotNullViolation(DbError),
+    NotNullViolation(Box<DbError>),
     /// A CHECK constraint was violated.
     #[error("check violation: {0}")]
-    CheckViolation(DbError),
+    CheckViolation(Box<DbError>),
     /// Serialization failure or deadlock: the transaction may succeed if run again
     /// (PostgreSQL 40001/40P01, MySQL 1213/1205).
     #[error("transaction conflict, retry: {0}")]
-    TransactionConflict(DbError),
+    TransactionConflict(Box<DbError>),
     /// SQLite could not take a lock within the busy timeout.
     #[error("database is busy: {0}")]
-    Busy(DbError),
+    Busy(Box<DbError>),
     /// Any other error reported by the server.
     #[error("database error: {0}")]
-    Database(DbError),
+    Database(Box<DbError>),
     /// The connection is gone (closed socket, killed backend, server restart). The connection is discarded.
     #[error("connection lost: {message}")]
     Disconnected {
@@ -163,7 +182,7 @@ impl Error {
             | Error::CheckViolation(e)
             | Error::TransactionConflict(e)
             | Error::Busy(e)
-            | Error::Database(e) => Some(e),
+            | Error::Database(e) => Some(e.as_ref()),
             _ => None,
         }
     }
@@ -228,6 +247,19 @@ impl Error {
         Error::Connect {
             message: message.into(),
             source,
+        }
+    }
+    /// Maps a server error to its kind from the portable class the driver determined.
+    pub fn from_db(kind: DbErrorKind, e: DbError) -> Self {
+        let e = Box::new(e);
+        match kind {
+            DbErrorKind::UniqueViolation => Error::UniqueViolation(e),
+            DbErrorKind::ForeignKeyViolation => Error::ForeignKeyViolation(e),
+            DbErrorKind::NotNullViolation => Error::NotNullViolation(e),
+            DbErrorKind::CheckViolation => Error::CheckViolation(e),
+            DbErrorKind::TransactionConflict => Error::TransactionConflict(e),
+            DbErrorKind::Busy => Error::Busy(e),
+            DbErrorKind::Other => Error::Database(e),
         }
     }
     /// An unsupported-feature error.

@@ -24,7 +24,7 @@ pub mod __private;
 
 pub use column::{Column, TextColumn};
 pub use dialect::{Backend, Dialect};
-pub use error::{BoxError, DbError, Error, Result};
+pub use error::{BoxError, DbError, DbErrorKind, Error, Result};
 pub use executor::{ExecResult, Executor};
 pub use expr::{Condition, Order};
 pub use model::{AutoIncrement, ColumnDef, ColumnType, FieldType, KeyParam, Model, SqlType};

@@ -24,6 +24,11 @@ use crate::render;
 use crate::row::Scalar;
 use crate::value::Value;
 
+/// The server answered in a way the protocol does not allow.
+fn unexpected(message: impl Into<String>) -> Error {
+    Error::Database(Box::new(crate::DbError::new("", message)))
+}
+
 fn col(idx: usize, table: &'static str, columns: &[crate::ColumnDef]) -> ColumnRef {
     ColumnRef {
         table,
@@ -114,20 +119,14 @@ pub trait ModelExt: Model + Sized {
             };
             let id = if backend.dialect == Dialect::MySql {
                 let res = db.execute(render::insert(&backend, &ins)?).await?;
-                res.last_insert_id.ok_or_else(|| {
-                    Error::Database(crate::DbError::new("", "no insert id reported"))
-                })?
+                res.last_insert_id
+                    .ok_or_else(|| unexpected("the server reported no insert id"))?
             } else {
                 ins.returning = vec![Self::COLUMNS[ai].name];
                 let row: Option<Scalar<i64>> =
                     db.fetch_optional(render::insert(&backend, &ins)?).await?;
-                row.ok_or_else(|| {
-                    Error::Database(crate::DbError::new(
-                        "",
-                        "INSERT ... RETURNING returned no row",
-                    ))
-                })?
-                .0
+                row.ok_or_else(|| unexpected("INSERT ... RETURNING returned no row"))?
+                    .0
             };
             self.set_generated_key(id)
         }
@@ -172,13 +171,10 @@ pub trait ModelExt: Model + Sized {
                 }
                 let mut ids: Vec<Scalar<i64>> = db.fetch_all(st).await?;
                 if ids.len() != chunk.len() {
-                    return Err(Error::Database(crate::DbError::new(
-                        "",
-                        format!(
-                            "INSERT returned {} keys for {} rows",
-                            ids.len(),
-                            chunk.len()
-                        ),
+                    return Err(unexpected(format!(
+                        "INSERT returned {} keys for {} rows",
+                        ids.len(),
+                        chunk.len()
                     )));
                 }
                 // Keys are generated in VALUES order; RETURNING order is not guaranteed, so sort.
