@@ -1,0 +1,336 @@
+//! One MySQL/MariaDB connection implementing [`Conn`].
+//!
+//! Contract:
+//! - Statements run over the binary protocol (prepared, cached per connection when the cache is
+//!   enabled, closed after use when it is not); transaction control runs over the text protocol.
+//! - Every command sets the in-flight mark before it writes and clears it once the whole response,
+//!   every result set included, is read. A dropped future leaves the mark set: the connection is
+//!   then refused for further commands and [`Conn::reset`] fails, so the pool discards it.
+//! - Transaction state is pessimistic: it is set before `START TRANSACTION` is sent and afterwards
+//!   follows the server's own `SERVER_STATUS_IN_TRANS` flag from each OK packet, so a transaction
+//!   opened with raw SQL is seen too.
+//! - A lost connection marks the connection broken.
+
+use std::fmt;
+
+use mysql_async::consts::StatusFlags;
+use mysql_async::prelude::Queryable;
+use mysql_async::{Opts, Row};
+use orm_core::{Backend, Error, ExecResult, FromRow, Result, Statement};
+
+use super::error::map_error;
+use super::row::MySqlRow;
+use super::value::to_params;
+use crate::conn::{Conn, IsolationLevel, TxOptions};
+
+/// An open MySQL/MariaDB connection and what is known about its state.
+pub(crate) struct MySqlConn {
+    conn: mysql_async::Conn,
+    backend: Backend,
+    /// A command was started and its response not yet fully read.
+    in_flight: bool,
+    /// The connection is known to be unusable.
+    broken: bool,
+    /// A transaction may be open on the server.
+    tx_open: bool,
+}
+
+impl fmt::Debug for MySqlConn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MySqlConn")
+            .field("connection_id", &self.conn.id())
+            .field("backend", &self.backend)
+            .field("in_flight", &self.in_flight)
+            .field("broken", &self.broken)
+            .field("tx_open", &self.tx_open)
+            .finish()
+    }
+}
+
+impl MySqlConn {
+    /// Opens a connection and detects the server's capabilities.
+    pub(super) async fn open(opts: Opts) -> std::result::Result<Self, mysql_async::Error> {
+        let mut conn = mysql_async::Conn::new(opts).await?;
+        let mut version = None;
+        conn.query_iter("SELECT VERSION()")
+            .await?
+            .for_each_and_drop(|row| {
+                if version.is_none() {
+                    version = row.unwrap_raw().into_iter().next().flatten();
+                }
+            })
+            .await?;
+        let is_mariadb = matches!(&version, Some(mysql_async::Value::Bytes(v))
+            if v.windows(7).any(|w| w.eq_ignore_ascii_case(b"mariadb")));
+        let backend = if is_mariadb && conn.server_version() >= (10, 5, 0) {
+            Backend::MARIADB
+        } else {
+            Backend::MYSQL
+        };
+        Ok(Self {
+            conn,
+            backend,
+            in_flight: false,
+            broken: false,
+            tx_open: false,
+        })
+    }
+
+    /// The server's id for this session (`CONNECTION_ID()`, the argument of `KILL`).
+    #[cfg(test)]
+    pub(super) fn connection_id(&self) -> u32 {
+        self.conn.id()
+    }
+
+    /// Checks that a command may start and sets the in-flight mark.
+    fn start(&mut self) -> Result<&mut mysql_async::Conn> {
+        if self.in_flight {
+            // A previous command was abandoned mid-way: its response may still be unread.
+            self.broken = true;
+        }
+        if self.broken || self.conn.is_disconnected() {
+            self.broken = true;
+            return Err(Error::disconnected(
+                "the MySQL connection is broken or was left mid-command",
+                None,
+            ));
+        }
+        self.in_flight = true;
+        Ok(&mut self.conn)
+    }
+
+    /// Clears the in-flight mark once a command's response is fully read and records what it did
+    /// to the session.
+    fn finish<T>(&mut self, outcome: std::result::Result<T, mysql_async::Error>) -> Result<T> {
+        self.in_flight = false;
+        match outcome {
+            Ok(v) => {
+                if let Some(ok) = self.conn.last_ok_packet() {
+                    self.tx_open = ok
+                        .status_flags()
+                        .contains(StatusFlags::SERVER_STATUS_IN_TRANS);
+                }
+                Ok(v)
+            }
+            Err(e) => {
+                let err = map_error(e);
+                if err.is_disconnected() || self.conn.is_disconnected() {
+                    self.broken = true;
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// Runs a prepared statement, handing each row of the first result set to `on_row`. The first
+    /// error `on_row` returns is kept while the remaining rows, and any further result sets, are
+    /// still read and discarded, so nothing is left unread on the wire.
+    async fn run<F>(&mut self, st: Statement, on_row: F) -> Result<ExecResult>
+    where
+        F: FnMut(&Row) -> Result<()> + Send,
+    {
+        let params = to_params(st.params)?;
+        let conn = self.start()?;
+        let outcome = exec_rows(conn, &st.sql, params, on_row).await;
+        let (decoded, done) = self.finish(outcome)?;
+        decoded?;
+        let last_insert_id = match done.last_insert_id {
+            None => None,
+            Some(id) => Some(i64::try_from(id).map_err(|_| {
+                Error::decode(
+                    "last_insert_id",
+                    "i64",
+                    format!("generated id {id} exceeds i64"),
+                )
+            })?),
+        };
+        Ok(ExecResult {
+            rows_affected: done.rows_affected,
+            last_insert_id,
+        })
+    }
+
+    /// Runs transaction control over the text protocol.
+    async fn control(&mut self, sql: &str) -> Result<()> {
+        let conn = self.start()?;
+        let outcome = conn.query_drop(sql).await;
+        self.finish(outcome)
+    }
+}
+
+/// What the server reported after the last result set of a statement.
+struct Done {
+    rows_affected: u64,
+    last_insert_id: Option<u64>,
+}
+
+/// Prepares (or takes from the cache) and runs one statement, reading every result set. Without a
+/// statement cache the server-side statement is closed again, even when execution failed.
+async fn exec_rows<F>(
+    conn: &mut mysql_async::Conn,
+    sql: &str,
+    params: mysql_async::Params,
+    on_row: F,
+) -> std::result::Result<(Result<()>, Done), mysql_async::Error>
+where
+    F: FnMut(&Row) -> Result<()> + Send,
+{
+    let stmt = conn.prep(sql).await?;
+    let outcome = exec_prepared(conn, &stmt, params, on_row).await;
+    if conn.opts().stmt_cache_size() == 0 && !conn.is_disconnected() {
+        let closed = conn.close(stmt).await;
+        let done = outcome?;
+        closed?;
+        return Ok(done);
+    }
+    outcome
+}
+
+async fn exec_prepared<F>(
+    conn: &mut mysql_async::Conn,
+    stmt: &mysql_async::Statement,
+    params: mysql_async::Params,
+    mut on_row: F,
+) -> std::result::Result<(Result<()>, Done), mysql_async::Error>
+where
+    F: FnMut(&Row) -> Result<()> + Send,
+{
+    let supplied = match &params {
+        mysql_async::Params::Positional(values) => values.len(),
+        _ => 0,
+    };
+    if usize::from(stmt.num_params()) != supplied {
+        // Checked here because the driver closes the connection when it detects this itself.
+        return Err(mysql_async::DriverError::StmtParamsMismatch {
+            required: stmt.num_params(),
+            supplied,
+        }
+        .into());
+    }
+    let mut decoded = Ok(());
+    let mut result = conn.exec_iter(stmt, params).await?;
+    result
+        .for_each(|row| {
+            if decoded.is_ok() {
+                decoded = on_row(&row);
+            }
+        })
+        .await?;
+    result.drop_result().await?;
+    let done = Done {
+        rows_affected: conn.affected_rows(),
+        last_insert_id: conn.last_insert_id(),
+    };
+    Ok((decoded, done))
+}
+
+fn isolation_sql(level: IsolationLevel) -> &'static str {
+    match level {
+        IsolationLevel::ReadUncommitted => "SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED",
+        IsolationLevel::ReadCommitted => "SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
+        IsolationLevel::RepeatableRead => "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+        IsolationLevel::Serializable => "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+    }
+}
+
+impl Conn for MySqlConn {
+    fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn execute(&mut self, st: Statement) -> Result<ExecResult> {
+        self.run(st, |_| Ok(())).await
+    }
+
+    async fn fetch_all<T: FromRow>(&mut self, st: Statement) -> Result<Vec<T>> {
+        let mut rows = Vec::new();
+        self.run(st, |row| {
+            rows.push(T::from_row(&MySqlRow::new(row))?);
+            Ok(())
+        })
+        .await?;
+        Ok(rows)
+    }
+
+    async fn fetch_optional<T: FromRow>(&mut self, st: Statement) -> Result<Option<T>> {
+        let mut first = None;
+        let mut seen = false;
+        self.run(st, |row| {
+            if !seen {
+                seen = true;
+                first = Some(T::from_row(&MySqlRow::new(row))?);
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(first)
+    }
+
+    async fn begin(&mut self, depth: u32, opts: TxOptions) -> Result<()> {
+        if depth > 0 {
+            return self.control(&format!("SAVEPOINT sp_{depth}")).await;
+        }
+        self.tx_open = true;
+        if let Some(level) = opts.isolation {
+            self.control(isolation_sql(level)).await?;
+            // `SET TRANSACTION` does not open one; the flag must stay pessimistic until BEGIN.
+            self.tx_open = true;
+        }
+        self.control(if opts.read_only {
+            "START TRANSACTION READ ONLY"
+        } else {
+            "START TRANSACTION READ WRITE"
+        })
+        .await
+    }
+
+    async fn commit(&mut self, depth: u32) -> Result<()> {
+        if depth > 0 {
+            self.control(&format!("RELEASE SAVEPOINT sp_{depth}")).await
+        } else {
+            self.control("COMMIT").await
+        }
+    }
+
+    async fn rollback(&mut self, depth: u32) -> Result<()> {
+        if depth > 0 {
+            self.control(&format!("ROLLBACK TO SAVEPOINT sp_{depth}"))
+                .await?;
+            self.control(&format!("RELEASE SAVEPOINT sp_{depth}")).await
+        } else {
+            self.control("ROLLBACK").await
+        }
+    }
+
+    fn is_reusable(&self) -> bool {
+        !self.broken && !self.in_flight && !self.tx_open && !self.conn.is_disconnected()
+    }
+
+    async fn reset(&mut self) -> Result<()> {
+        if self.in_flight {
+            self.broken = true;
+        }
+        if self.broken || self.conn.is_disconnected() {
+            return Err(Error::disconnected(
+                "the MySQL connection cannot be reused: it is broken or was left mid-command",
+                None,
+            ));
+        }
+        if self.tx_open {
+            self.control("ROLLBACK").await?;
+            let in_tx = self.conn.last_ok_packet().map(|ok| {
+                ok.status_flags()
+                    .contains(StatusFlags::SERVER_STATUS_IN_TRANS)
+            });
+            if in_tx != Some(false) {
+                self.broken = true;
+                self.tx_open = true;
+                return Err(Error::disconnected(
+                    "the server still reports an open transaction after ROLLBACK",
+                    None,
+                ));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,429 @@
+//! PostgreSQL on tokio-postgres: [`PgConn`] is one server connection implementing [`Conn`], and
+//! [`PgManager`] opens and recycles them for the deadpool pool.
+//!
+//! Contract:
+//! - Connecting honours `ConnectOptions::connect_timeout`; the connection's I/O runs in its own tokio
+//!   task, and when that task ends the connection is marked broken.
+//! - Every statement goes through the extended protocol with its values bound (see `value`), using the
+//!   per-connection statement cache (see `cache`). When the server rejects a cached statement as stale
+//!   (`0A000` after an `ALTER TABLE`, `26000` after `DEALLOCATE`), it is evicted and, outside a
+//!   transaction, prepared again and run once more; inside a transaction the error is returned, since
+//!   the transaction is already aborted.
+//! - Every operation marks the connection in flight before anything is sent and clears the mark once
+//!   the response is fully read; a connection dropped while in flight asks the server to cancel the
+//!   running query.
+//! - Results are read to the end: `fetch_optional` decodes the first row and drains the rest, so an
+//!   error raised by a later row is reported, not lost.
+//! - Transaction state is recorded before `BEGIN` is sent. An error inside a transaction marks it
+//!   aborted until a rollback to an enclosing savepoint; committing an aborted transaction rolls it
+//!   back and fails (PostgreSQL would silently turn that `COMMIT` into a `ROLLBACK`).
+//! - `reset` rolls back an open transaction, then checks with the server that no transaction block is
+//!   open; it fails for a broken or interrupted connection so the pool discards it.
+
+mod cache;
+mod error;
+mod row;
+mod value;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::pin::pin;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use deadpool::managed::{Manager, Metrics, RecycleError, RecycleResult};
+use futures_util::TryStreamExt;
+use orm_core::{Backend, DbError, DbErrorKind, Error, ExecResult, FromRow, Result, Statement};
+use tokio_postgres::config::Host;
+use tokio_postgres::{Client, Config, NoTls, RowStream, SimpleQueryMessage};
+
+use self::cache::StatementCache;
+use self::row::PgRow;
+use self::value::PgParam;
+use crate::conn::{Conn, IsolationLevel, TxOptions};
+use crate::options::ConnectOptions;
+
+/// Opens and recycles PostgreSQL connections for the pool.
+pub(crate) struct PgManager {
+    config: Config,
+    /// `user@host:port/database`, for error messages (never the password).
+    target: String,
+    opts: ConnectOptions,
+}
+
+impl fmt::Debug for PgManager {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PgManager")
+            .field("target", &self.target)
+            .field("opts", &self.opts)
+            .finish()
+    }
+}
+
+impl PgManager {
+    /// Parses a `postgres://` / `postgresql://` URL or a `key=value` connection string.
+    pub(crate) fn new(url: &str, opts: &ConnectOptions) -> Result<Self> {
+        let config = Config::from_str(url).map_err(|e| error::config(&e))?;
+        Ok(Self {
+            target: describe_target(&config),
+            config,
+            opts: opts.clone(),
+        })
+    }
+}
+
+/// `user@host:port,host:port/database` with libpq's defaults filled in where tokio-postgres has none.
+fn describe_target(config: &Config) -> String {
+    let ports = config.get_ports();
+    let port = |i: usize| {
+        ports
+            .get(i)
+            .or_else(|| ports.first())
+            .copied()
+            .unwrap_or(5432)
+    };
+    let mut hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(i, host)| match host {
+            Host::Tcp(name) => format!("{name}:{}", port(i)),
+            #[cfg(unix)]
+            Host::Unix(dir) => format!("{}:{}", dir.display(), port(i)),
+        })
+        .collect();
+    if hosts.is_empty() {
+        hosts = config
+            .get_hostaddrs()
+            .iter()
+            .enumerate()
+            .map(|(i, addr)| format!("{addr}:{}", port(i)))
+            .collect();
+    }
+    let user = config.get_user().unwrap_or("");
+    let database = config.get_dbname().unwrap_or(user);
+    format!("{user}@{}/{database}", hosts.join(","))
+}
+
+impl Manager for PgManager {
+    type Type = PgConn;
+    type Error = Error;
+
+    async fn create(&self) -> Result<PgConn> {
+        let connecting =
+            tokio::time::timeout(self.opts.connect_timeout, self.config.connect(NoTls));
+        let (client, connection) = match connecting.await {
+            Ok(Ok(pair)) => pair,
+            Ok(Err(e)) => return Err(error::connect(&self.target, e)),
+            Err(_) => {
+                return Err(Error::connect(
+                    format!(
+                        "PostgreSQL at {}: not connected within {:?}",
+                        self.target, self.opts.connect_timeout
+                    ),
+                    None,
+                ));
+            }
+        };
+        let broken = Arc::new(AtomicBool::new(false));
+        let ended = Arc::clone(&broken);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %error::describe(&e), "PostgreSQL connection ended");
+            }
+            ended.store(true, Ordering::Release);
+        });
+        Ok(PgConn {
+            client,
+            cache: StatementCache::new(self.opts.statement_cache_capacity),
+            broken,
+            in_flight: false,
+            depth: None,
+            aborted_at: None,
+        })
+    }
+
+    async fn recycle(&self, conn: &mut PgConn, _: &Metrics) -> RecycleResult<Error> {
+        if !conn.is_reusable() {
+            conn.reset().await.map_err(RecycleError::Backend)?;
+        }
+        Ok(())
+    }
+}
+
+/// One PostgreSQL connection.
+pub(crate) struct PgConn {
+    client: Client,
+    cache: StatementCache,
+    /// Set when the connection task ends or an error shows the connection is lost.
+    broken: Arc<AtomicBool>,
+    /// Set while a request is on the wire; still set when its future was dropped.
+    in_flight: bool,
+    /// Innermost open level: `Some(0)` inside a transaction, `Some(n)` inside savepoint `sp_<n>`.
+    depth: Option<u32>,
+    /// Level at which a server error aborted the open transaction.
+    aborted_at: Option<u32>,
+}
+
+impl fmt::Debug for PgConn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PgConn")
+            .field("broken", &self.broken.load(Ordering::Acquire))
+            .field("in_flight", &self.in_flight)
+            .field("depth", &self.depth)
+            .field("aborted_at", &self.aborted_at)
+            .field("cache", &self.cache)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PgConn {
+    /// Maps a driver error, recording what it says about the connection: lost (broken) or, for a
+    /// server error inside a transaction, the transaction aborted.
+    fn fail(&mut self, e: tokio_postgres::Error) -> Error {
+        let err = error::map(e);
+        if err.is_disconnected() {
+            self.broken.store(true, Ordering::Release);
+        } else if let (Some(depth), Some(_)) = (self.depth, err.db_error()) {
+            self.aborted_at.get_or_insert(depth);
+        }
+        err
+    }
+
+    /// Prepares (or takes from the cache) and starts `st`, re-preparing once a statement the server
+    /// reports stale when no transaction is open.
+    async fn start(&mut self, st: &Statement) -> Result<RowStream> {
+        let mut retried = false;
+        loop {
+            let prepared = match self.cache.prepare(&self.client, &st.sql).await {
+                Ok(prepared) => prepared,
+                Err(e) => return Err(self.fail(e)),
+            };
+            if prepared.params().len() != st.params.len() {
+                return Err(Error::InvalidQuery(format!(
+                    "the statement has {} parameters but {} values are bound",
+                    prepared.params().len(),
+                    st.params.len()
+                )));
+            }
+            let params = st
+                .params
+                .iter()
+                .enumerate()
+                .map(|(i, v)| PgParam::new(i, v));
+            match self.client.query_raw(&prepared, params).await {
+                Ok(rows) => return Ok(rows),
+                Err(e) if error::is_stale_statement(&e) => {
+                    self.cache.evict(&st.sql);
+                    if retried || self.depth.is_some() {
+                        return Err(self.fail(e));
+                    }
+                    retried = true;
+                }
+                Err(e) => return Err(self.fail(e)),
+            }
+        }
+    }
+
+    /// Runs `st`, calling `on_row` for every row and reading the result to its end.
+    async fn run(
+        &mut self,
+        st: &Statement,
+        mut on_row: impl FnMut(PgRow<'_>) -> Result<()>,
+    ) -> Result<u64> {
+        let rows = self.start(st).await?;
+        let mut rows = pin!(rows);
+        while let Some(row) = rows.try_next().await.map_err(|e| self.fail(e))? {
+            on_row(PgRow(&row))?;
+        }
+        Ok(rows.rows_affected().unwrap_or(0))
+    }
+
+    /// Runs `sql` (transaction control) with the simple query protocol.
+    async fn control(&mut self, sql: &str) -> Result<()> {
+        self.in_flight = true;
+        let done = self.client.batch_execute(sql).await;
+        self.in_flight = false;
+        done.map_err(|e| self.fail(e))
+    }
+
+    /// Checks that the server runs the next statement outside any transaction block: only then is
+    /// `now()` (transaction start) equal to `statement_timestamp()`.
+    async fn verify_idle(&mut self) -> Result<()> {
+        self.in_flight = true;
+        let answer = self
+            .client
+            .simple_query("SELECT now() = statement_timestamp()")
+            .await;
+        self.in_flight = false;
+        let messages = answer.map_err(|e| self.fail(e))?;
+        let idle = messages
+            .iter()
+            .any(|m| matches!(m, SimpleQueryMessage::Row(row) if row.try_get(0).ok().flatten() == Some("t")));
+        if idle {
+            Ok(())
+        } else {
+            self.broken.store(true, Ordering::Release);
+            Err(Error::disconnected(
+                "the server still reports an open transaction after ROLLBACK",
+                None,
+            ))
+        }
+    }
+
+    fn end_transaction(&mut self) {
+        self.depth = None;
+        self.aborted_at = None;
+    }
+}
+
+impl Conn for PgConn {
+    fn backend(&self) -> Backend {
+        Backend::POSTGRES
+    }
+
+    async fn execute(&mut self, st: Statement) -> Result<ExecResult> {
+        self.in_flight = true;
+        let done = self.run(&st, |_| Ok(())).await;
+        self.in_flight = false;
+        Ok(ExecResult {
+            rows_affected: done?,
+            last_insert_id: None,
+        })
+    }
+
+    async fn fetch_all<T: FromRow>(&mut self, st: Statement) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        self.in_flight = true;
+        let done = self
+            .run(&st, |row| T::from_row(&row).map(|v| out.push(v)))
+            .await;
+        self.in_flight = false;
+        done.map(|_| out)
+    }
+
+    async fn fetch_optional<T: FromRow>(&mut self, st: Statement) -> Result<Option<T>> {
+        let mut first = None;
+        self.in_flight = true;
+        let done = self
+            .run(&st, |row| {
+                if first.is_none() {
+                    first = Some(T::from_row(&row)?);
+                }
+                Ok(())
+            })
+            .await;
+        self.in_flight = false;
+        done.map(|_| first)
+    }
+
+    async fn begin(&mut self, depth: u32, opts: TxOptions) -> Result<()> {
+        if depth > 0 {
+            self.control(&format!("SAVEPOINT sp_{depth}")).await?;
+            self.depth = Some(depth);
+            return Ok(());
+        }
+        let mut sql = String::from("BEGIN");
+        if let Some(level) = opts.isolation {
+            sql.push_str(match level {
+                IsolationLevel::ReadUncommitted => " ISOLATION LEVEL READ UNCOMMITTED",
+                IsolationLevel::ReadCommitted => " ISOLATION LEVEL READ COMMITTED",
+                IsolationLevel::RepeatableRead => " ISOLATION LEVEL REPEATABLE READ",
+                IsolationLevel::Serializable => " ISOLATION LEVEL SERIALIZABLE",
+            });
+        }
+        if opts.read_only {
+            sql.push_str(" READ ONLY");
+        }
+        self.depth = Some(0);
+        self.aborted_at = None;
+        self.control(&sql).await
+    }
+
+    async fn commit(&mut self, depth: u32) -> Result<()> {
+        if depth > 0 {
+            self.control(&format!("RELEASE SAVEPOINT sp_{depth}"))
+                .await?;
+            self.depth = Some(depth - 1);
+            return Ok(());
+        }
+        if self.aborted_at.is_some() {
+            self.control("ROLLBACK").await?;
+            self.end_transaction();
+            return Err(Error::from_db(
+                DbErrorKind::Other,
+                DbError::new(
+                    "25P02",
+                    "the transaction was aborted by an earlier error and has been rolled back, not committed",
+                ),
+            ));
+        }
+        self.control("COMMIT").await?;
+        self.end_transaction();
+        Ok(())
+    }
+
+    async fn rollback(&mut self, depth: u32) -> Result<()> {
+        if depth > 0 {
+            self.control(&format!(
+                "ROLLBACK TO SAVEPOINT sp_{depth}; RELEASE SAVEPOINT sp_{depth}"
+            ))
+            .await?;
+            self.depth = Some(depth - 1);
+            if self.aborted_at.is_some_and(|at| at >= depth) {
+                self.aborted_at = None;
+            }
+            return Ok(());
+        }
+        self.control("ROLLBACK").await?;
+        self.end_transaction();
+        Ok(())
+    }
+
+    fn is_reusable(&self) -> bool {
+        !self.in_flight
+            && self.depth.is_none()
+            && !self.broken.load(Ordering::Acquire)
+            && !self.client.is_closed()
+    }
+
+    async fn reset(&mut self) -> Result<()> {
+        if self.broken.load(Ordering::Acquire) || self.client.is_closed() {
+            self.broken.store(true, Ordering::Release);
+            return Err(Error::disconnected("the connection is closed", None));
+        }
+        if self.in_flight {
+            return Err(Error::disconnected(
+                "an operation was interrupted before its response was read; the connection state is unknown",
+                None,
+            ));
+        }
+        if self.depth.is_some() {
+            self.control("ROLLBACK").await?;
+            self.end_transaction();
+            self.verify_idle().await?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for PgConn {
+    /// A connection dropped in the middle of a request asks the server to cancel it, so an abandoned
+    /// query does not keep running.
+    fn drop(&mut self) {
+        if !self.in_flight || self.broken.load(Ordering::Acquire) || self.client.is_closed() {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let token = self.client.cancel_token();
+            runtime.spawn(async move {
+                if let Err(e) = token.cancel_query(NoTls).await {
+                    tracing::debug!(error = %error::describe(&e), "cancelling an abandoned PostgreSQL query failed");
+                }
+            });
+        }
+    }
+}

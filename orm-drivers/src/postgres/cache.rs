@@ -1,0 +1,65 @@
+//! The per-connection prepared-statement cache.
+//!
+//! Contract: statements are keyed by their SQL text and kept in a least-recently-used cache of at
+//! most `capacity` entries, so the server never holds more than that many of this connection's
+//! statements. Dropping the last handle to a tokio-postgres `Statement` closes it on the server, so
+//! an evicted statement is deallocated as soon as no running query uses it. Capacity 0 disables the
+//! cache: every statement is prepared for one use and closed after it.
+
+use std::num::NonZeroUsize;
+
+use lru::LruCache;
+use tokio_postgres::{Client, Statement};
+
+/// Prepared statements of one connection.
+pub(crate) struct StatementCache {
+    lru: Option<LruCache<String, Statement>>,
+}
+
+impl std::fmt::Debug for StatementCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StatementCache")
+            .field("len", &self.lru.as_ref().map_or(0, LruCache::len))
+            .field("capacity", &self.lru.as_ref().map_or(0, |l| l.cap().get()))
+            .finish()
+    }
+}
+
+impl StatementCache {
+    /// A cache holding at most `capacity` statements (none when 0).
+    pub(crate) fn new(capacity: usize) -> Self {
+        Self {
+            lru: NonZeroUsize::new(capacity).map(LruCache::new),
+        }
+    }
+
+    /// The cached statement for `sql`, or a freshly prepared one (cached, evicting the least
+    /// recently used statement when full).
+    pub(crate) async fn prepare(
+        &mut self,
+        client: &Client,
+        sql: &str,
+    ) -> Result<Statement, tokio_postgres::Error> {
+        if let Some(stmt) = self.lru.as_mut().and_then(|lru| lru.get(sql)) {
+            return Ok(stmt.clone());
+        }
+        let stmt = client.prepare(sql).await?;
+        if let Some(lru) = &mut self.lru {
+            lru.push(sql.to_owned(), stmt.clone());
+        }
+        Ok(stmt)
+    }
+
+    /// Forgets the statement for `sql` (closing it on the server).
+    pub(crate) fn evict(&mut self, sql: &str) {
+        if let Some(lru) = &mut self.lru {
+            lru.pop(sql);
+        }
+    }
+
+    /// Number of cached statements.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.lru.as_ref().map_or(0, LruCache::len)
+    }
+}

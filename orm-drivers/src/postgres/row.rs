@@ -1,0 +1,185 @@
+//! [`RawRow`] over a tokio-postgres [`Row`].
+//!
+//! Contract: each getter looks at the column's PostgreSQL type and converts only without loss:
+//! - integer getters read `int2`, `int4` and `int8`, checking the range of the Rust type;
+//! - `f64` reads `float8`, `float4`, `int2`, `int4`, and `int8` values that a double holds exactly;
+//! - `f32` reads `float4`, and `float8`, `int2`, `int4`, `int8` values that a single-precision float
+//!   holds exactly (NaN and infinities included), so a value never silently loses digits;
+//! - `bool` reads `bool`; `String` reads `text`, `varchar`, `bpchar`, `name`, `unknown` (and `citext`);
+//! - bytes read `bytea`, and the text types as their UTF-8 bytes.
+//!
+//! Any other type (for example `numeric`: cast it to `float8` or `text` in SQL) is an `Error::Decode`
+//! naming the column, the Rust type asked for and the PostgreSQL type found. Values are read with
+//! `try_get`, never `get`, so nothing panics.
+
+use orm_core::{Error, RawRow, Result};
+use tokio_postgres::Row;
+use tokio_postgres::types::{FromSql, Type};
+
+/// One row of a PostgreSQL result, readable by position.
+#[derive(Debug)]
+pub(crate) struct PgRow<'a>(pub(crate) &'a Row);
+
+impl<'a> PgRow<'a> {
+    fn column_type(&self, idx: usize, expected: &'static str) -> Result<&'a Type> {
+        match self.0.columns().get(idx) {
+            Some(c) => Ok(c.type_()),
+            None => Err(Error::decode(
+                format!("#{idx}"),
+                expected,
+                format!("the row has {} columns", self.0.len()),
+            )),
+        }
+    }
+
+    fn read<T: FromSql<'a>>(&self, idx: usize, expected: &'static str) -> Result<Option<T>> {
+        self.0.try_get::<_, Option<T>>(idx).map_err(|e| {
+            let why =
+                std::error::Error::source(&e).map_or_else(|| e.to_string(), ToString::to_string);
+            Error::decode(self.column_label(idx), expected, why)
+        })
+    }
+
+    fn mismatch(&self, idx: usize, expected: &'static str, ty: &Type) -> Error {
+        Error::decode(
+            self.column_label(idx),
+            expected,
+            format!("found PostgreSQL type {}", ty.name()),
+        )
+    }
+
+    fn out_of_range(
+        &self,
+        idx: usize,
+        expected: &'static str,
+        value: impl std::fmt::Display,
+    ) -> Error {
+        Error::decode(
+            self.column_label(idx),
+            expected,
+            format!("value {value} is out of range"),
+        )
+    }
+
+    /// Any integer column, widened to `i64`.
+    fn integer(&self, idx: usize, expected: &'static str) -> Result<Option<i64>> {
+        let ty = self.column_type(idx, expected)?;
+        Ok(match *ty {
+            Type::INT2 => self.read::<i16>(idx, expected)?.map(i64::from),
+            Type::INT4 => self.read::<i32>(idx, expected)?.map(i64::from),
+            Type::INT8 => self.read::<i64>(idx, expected)?,
+            _ => return Err(self.mismatch(idx, expected, ty)),
+        })
+    }
+
+    fn narrow<T: TryFrom<i64>>(&self, idx: usize, expected: &'static str) -> Result<Option<T>> {
+        self.integer(idx, expected)?
+            .map(|v| T::try_from(v).map_err(|_| self.out_of_range(idx, expected, v)))
+            .transpose()
+    }
+}
+
+impl RawRow for PgRow<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn column_name(&self, idx: usize) -> &str {
+        self.0.columns().get(idx).map_or("", |c| c.name())
+    }
+
+    fn get_bool(&self, idx: usize) -> Result<Option<bool>> {
+        let ty = self.column_type(idx, "bool")?;
+        if *ty != Type::BOOL {
+            return Err(self.mismatch(idx, "bool", ty));
+        }
+        self.read(idx, "bool")
+    }
+
+    fn get_i16(&self, idx: usize) -> Result<Option<i16>> {
+        self.narrow(idx, "i16")
+    }
+
+    fn get_i32(&self, idx: usize) -> Result<Option<i32>> {
+        self.narrow(idx, "i32")
+    }
+
+    fn get_i64(&self, idx: usize) -> Result<Option<i64>> {
+        self.integer(idx, "i64")
+    }
+
+    fn get_f32(&self, idx: usize) -> Result<Option<f32>> {
+        const EXPECTED: &str = "f32";
+        let ty = self.column_type(idx, EXPECTED)?;
+        match *ty {
+            Type::FLOAT4 => self.read(idx, EXPECTED),
+            Type::FLOAT8 => self
+                .read::<f64>(idx, EXPECTED)?
+                .map(|v| {
+                    let f = v as f32;
+                    if f64::from(f) == v || v.is_nan() {
+                        Ok(f)
+                    } else {
+                        Err(self.out_of_range(idx, EXPECTED, v))
+                    }
+                })
+                .transpose(),
+            Type::INT2 | Type::INT4 | Type::INT8 => self
+                .integer(idx, EXPECTED)?
+                .map(|v| {
+                    let f = v as f32;
+                    if f as i128 == i128::from(v) {
+                        Ok(f)
+                    } else {
+                        Err(self.out_of_range(idx, EXPECTED, v))
+                    }
+                })
+                .transpose(),
+            _ => Err(self.mismatch(idx, EXPECTED, ty)),
+        }
+    }
+
+    fn get_f64(&self, idx: usize) -> Result<Option<f64>> {
+        const EXPECTED: &str = "f64";
+        let ty = self.column_type(idx, EXPECTED)?;
+        match *ty {
+            Type::FLOAT8 => self.read(idx, EXPECTED),
+            Type::FLOAT4 => Ok(self.read::<f32>(idx, EXPECTED)?.map(f64::from)),
+            Type::INT2 | Type::INT4 | Type::INT8 => self
+                .integer(idx, EXPECTED)?
+                .map(|v| {
+                    let f = v as f64;
+                    if f as i128 == i128::from(v) {
+                        Ok(f)
+                    } else {
+                        Err(self.out_of_range(idx, EXPECTED, v))
+                    }
+                })
+                .transpose(),
+            _ => Err(self.mismatch(idx, EXPECTED, ty)),
+        }
+    }
+
+    fn get_string(&self, idx: usize) -> Result<Option<String>> {
+        const EXPECTED: &str = "String";
+        let ty = self.column_type(idx, EXPECTED)?;
+        if !<&str as FromSql>::accepts(ty) {
+            return Err(self.mismatch(idx, EXPECTED, ty));
+        }
+        Ok(self.read::<&str>(idx, EXPECTED)?.map(str::to_owned))
+    }
+
+    fn get_bytes(&self, idx: usize) -> Result<Option<Vec<u8>>> {
+        const EXPECTED: &str = "Vec<u8>";
+        let ty = self.column_type(idx, EXPECTED)?;
+        if *ty == Type::BYTEA {
+            Ok(self.read::<&[u8]>(idx, EXPECTED)?.map(<[u8]>::to_vec))
+        } else if <&str as FromSql>::accepts(ty) {
+            Ok(self
+                .read::<&str>(idx, EXPECTED)?
+                .map(|s| s.as_bytes().to_vec()))
+        } else {
+            Err(self.mismatch(idx, EXPECTED, ty))
+        }
+    }
+}
