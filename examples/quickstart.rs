@@ -19,9 +19,9 @@ pub struct User {
 
 #[tokio::main]
 async fn main() -> orm::Result<()> {
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://quickstart.db?mode=rwc".into());
+    let url = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "sqlite://quickstart.db?mode=rwc".into());
     let db = Database::connect(&url).await?;
-    println!("connected: {db}");
+    println!("connected: {}", db.config());
     db.drop_table::<User>().await?;
     db.create_table::<User>().await?;
 

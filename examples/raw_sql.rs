@@ -15,7 +15,7 @@ pub struct Book {
 
 #[tokio::main]
 async fn main() -> orm::Result<()> {
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://raw_sql.db?mode=rwc".into());
+    let url = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "sqlite://raw_sql.db?mode=rwc".into());
     let db = Database::connect(&url).await?;
     db.drop_table::<Book>().await?;
     db.create_table::<Book>().await?;

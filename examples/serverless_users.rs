@@ -23,7 +23,7 @@ static POOL: OnceCell<Database> = OnceCell::const_new();
 
 async fn pool() -> orm::Result<&'static Database> {
     POOL.get_or_try_init(|| async {
-        let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://serverless_users.db?mode=rwc".into());
+        let url = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "sqlite://serverless_users.db?mode=rwc".into());
         let max: usize = std::env::var("DATABASE_MAX_CONNECTIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
         let db = Database::builder(&url).max_connections(max).build().await?;
         db.create_table::<User>().await?;

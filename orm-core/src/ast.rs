@@ -1,7 +1,13 @@
-//! Statement trees: SELECT, INSERT, UPDATE, DELETE. Built by the query builder and CRUD methods,
-//! turned into SQL text plus bound parameters by [`crate::render`].
+//! Statement trees: SELECT, INSERT, UPDATE, DELETE and the untyped expression node. Built by the typed
+//! query builder and the CRUD methods, turned into SQL text plus bound parameters by [`crate::render`].
+//!
+//! Contract: these trees carry no Rust types; whoever builds one by hand vouches that it is well typed.
+//! The typed API in [`crate::expr`] and [`crate::Query`] only builds trees that are.
 
-use crate::expr::{ColumnRef, Expr, OrderBy};
+mod expr;
+
+pub use expr::{BinOp, CastType, ColumnRef, Direction, Expr, Func, Nulls, OrderBy};
+
 use crate::value::Value;
 
 /// Row lock requested by a SELECT.
@@ -35,6 +41,13 @@ impl TableRef {
     /// An unaliased table.
     pub const fn new(name: &'static str) -> Self {
         Self { name, alias: None }
+    }
+    /// The name columns of this table are qualified with: the alias, or the table name.
+    pub const fn qualifier(&self) -> &'static str {
+        match self.alias {
+            Some(a) => a,
+            None => self.name,
+        }
     }
 }
 
@@ -94,12 +107,32 @@ impl Select {
         }
     }
 
-    /// ANDs `cond` into WHERE.
+    /// ANDs `cond` into WHERE (a literal `TRUE` adds nothing).
     pub fn and_where(&mut self, cond: Expr) {
         self.filter = Some(match self.filter.take() {
             None => cond,
-            Some(prev) => Expr::binary(crate::expr::BinOp::And, prev, cond),
-        });
+            Some(prev) => prev.and(cond),
+        })
+        .filter(|f| *f != Expr::Bool(true));
+    }
+
+    /// ANDs `cond` into HAVING (a literal `TRUE` adds nothing).
+    pub fn and_having(&mut self, cond: Expr) {
+        self.having = Some(match self.having.take() {
+            None => cond,
+            Some(prev) => prev.and(cond),
+        })
+        .filter(|f| *f != Expr::Bool(true));
+    }
+
+    /// Calls `f` on every column any clause mentions.
+    pub fn for_each_column(&self, f: &mut impl FnMut(&ColumnRef)) {
+        self.columns.iter().for_each(|e| e.for_each_column(f));
+        self.joins.iter().for_each(|j| j.on.for_each_column(f));
+        self.filter.iter().for_each(|e| e.for_each_column(f));
+        self.group_by.iter().for_each(|e| e.for_each_column(f));
+        self.having.iter().for_each(|e| e.for_each_column(f));
+        self.order_by.iter().for_each(|o| o.expr.for_each_column(f));
     }
 }
 
@@ -112,6 +145,21 @@ pub enum ConflictAction {
     Update(Vec<&'static str>),
 }
 
+/// How a MySQL upsert reports its outcome through the statement's insert id. PostgreSQL and SQLite use
+/// `RETURNING` instead and ignore this.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum InsertIdReport {
+    /// The server's default (the generated id of an inserted row).
+    #[default]
+    Default,
+    /// The insert id is this auto-increment column of the inserted *or updated* row
+    /// (`col = LAST_INSERT_ID(col)`); a row skipped by DO NOTHING reports 0.
+    Key(&'static str),
+    /// For tables without an auto-increment column: a row skipped by DO NOTHING reports insert id 1,
+    /// an inserted row reports 0.
+    FlagSkipped,
+}
+
 /// `ON CONFLICT` / `ON DUPLICATE KEY` clause.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OnConflict {
@@ -119,6 +167,8 @@ pub struct OnConflict {
     pub target: Vec<&'static str>,
     /// What to do.
     pub action: ConflictAction,
+    /// MySQL only: what the insert id reports.
+    pub report: InsertIdReport,
 }
 
 /// INSERT of one or more rows.

@@ -1,12 +1,16 @@
 //! Typed column handles: `User::EMAIL` is a `Column<User, String>`.
 //!
-//! Contract: a `Column<M, T>` can only be compared with values accepted by [`SqlParam<T>`], and the
-//! conditions it builds are [`Condition<M>`], usable only in queries over `M`.
+//! Contract: a `Column<M, T>` is an expression of scope `M` (a model, or an
+//! [`Alias`](crate::scope::Alias) of one) with values of Rust type `T` (`Option<_>` for nullable
+//! columns). It offers every method of [`Expr`] (comparisons, LIKE, aggregates, arithmetic, sort
+//! keys); the conditions it builds only fit queries whose tables include `M`.
 
 use std::marker::PhantomData;
 
-use crate::expr::{BinOp, ColumnRef, Condition, Direction, Expr, Order, OrderBy};
-use crate::value::SqlParam;
+use crate::ast::{ColumnRef, Expr as AstExpr};
+use crate::expr::{Expr, Expression};
+
+pub use crate::expr::TextColumn;
 
 /// A column of model `M` holding Rust values of type `T` (`Option<_>` for nullable columns).
 pub struct Column<M, T> {
@@ -43,112 +47,20 @@ impl<M, T> Column<M, T> {
     pub const fn column_ref(&self) -> ColumnRef {
         self.column
     }
-    /// The column as an expression.
-    pub fn expr(&self) -> Expr {
-        Expr::Column(self.column)
+    /// The column as an untyped expression tree.
+    pub fn expr(&self) -> AstExpr {
+        AstExpr::Column(self.column)
     }
-
-    fn cmp(self, op: BinOp, value: impl SqlParam<T>) -> Condition<M> {
-        Condition::from_expr(Expr::binary(
-            op,
-            self.expr(),
-            Expr::Value(value.into_value()),
-        ))
-    }
-
-    /// `col = v` (on a nullable column, comparing with `None` means `IS NULL`).
-    pub fn eq(self, value: impl SqlParam<T>) -> Condition<M> {
-        self.cmp(BinOp::Eq, value)
-    }
-    /// `col <> v` (on a nullable column, `None` means `IS NOT NULL`).
-    pub fn ne(self, value: impl SqlParam<T>) -> Condition<M> {
-        self.cmp(BinOp::Ne, value)
-    }
-    /// `col < v`
-    pub fn lt(self, value: impl SqlParam<T>) -> Condition<M> {
-        self.cmp(BinOp::Lt, value)
-    }
-    /// `col <= v`
-    pub fn le(self, value: impl SqlParam<T>) -> Condition<M> {
-        self.cmp(BinOp::Le, value)
-    }
-    /// `col > v`
-    pub fn gt(self, value: impl SqlParam<T>) -> Condition<M> {
-        self.cmp(BinOp::Gt, value)
-    }
-    /// `col >= v`
-    pub fn ge(self, value: impl SqlParam<T>) -> Condition<M> {
-        self.cmp(BinOp::Ge, value)
-    }
-    /// `col IS NULL`
-    pub fn is_null(self) -> Condition<M> {
-        Condition::from_expr(Expr::IsNull {
-            expr: Box::new(self.expr()),
-            negated: false,
-        })
-    }
-    /// `col IS NOT NULL`
-    pub fn is_not_null(self) -> Condition<M> {
-        Condition::from_expr(Expr::IsNull {
-            expr: Box::new(self.expr()),
-            negated: true,
-        })
-    }
-    /// `col IN (v1, v2, ...)`; an empty list matches nothing.
-    pub fn in_list<P: SqlParam<T>>(self, values: impl IntoIterator<Item = P>) -> Condition<M> {
-        let list = values
-            .into_iter()
-            .map(|v| Expr::Value(v.into_value()))
-            .collect();
-        Condition::from_expr(Expr::InList {
-            expr: Box::new(self.expr()),
-            list,
-            negated: false,
-        })
-    }
-    /// `col NOT IN (v1, v2, ...)`; an empty list matches everything.
-    pub fn not_in<P: SqlParam<T>>(self, values: impl IntoIterator<Item = P>) -> Condition<M> {
-        let list = values
-            .into_iter()
-            .map(|v| Expr::Value(v.into_value()))
-            .collect();
-        Condition::from_expr(Expr::InList {
-            expr: Box::new(self.expr()),
-            list,
-            negated: true,
-        })
-    }
-    /// Ascending sort key.
-    pub fn asc(self) -> Order<M> {
-        Order::from_order(OrderBy {
-            expr: self.expr(),
-            direction: Direction::Asc,
-            nulls: None,
-        })
-    }
-    /// Descending sort key.
-    pub fn desc(self) -> Order<M> {
-        Order::from_order(OrderBy {
-            expr: self.expr(),
-            direction: Direction::Desc,
-            nulls: None,
-        })
+    /// The column as a typed expression.
+    pub fn to_expr(self) -> Expr<M, T> {
+        Expr::from_ast(self.expr())
     }
 }
 
-/// Text columns (`String` and `Option<String>`).
-pub trait TextColumn {}
-impl TextColumn for String {}
-impl TextColumn for Option<String> {}
-
-impl<M, T: TextColumn> Column<M, T> {
-    /// `col LIKE pattern ESCAPE '\'`: `%` and `_` in `pattern` are wildcards, `\` escapes them.
-    /// Case-sensitive on every backend.
-    pub fn like(self, pattern: impl Into<String>) -> Condition<M> {
-        Condition::from_expr(Expr::Like {
-            expr: Box::new(self.expr()),
-            pattern: Box::new(Expr::Value(crate::Value::String(pattern.into()))),
-            negated: false,
-        })
+impl<M, T> Expression for Column<M, T> {
+    type Scope = M;
+    type Type = T;
+    fn into_ast(self) -> AstExpr {
+        AstExpr::Column(self.column)
     }
 }

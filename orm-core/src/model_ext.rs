@@ -1,5 +1,5 @@
-//! CRUD on models: `insert`, `insert_many`, `get`, `find`, `update`, `save`, `delete`,
-//! `delete_by_id` and `query`, provided for every [`Model`] by a blanket impl.
+//! CRUD on models: `insert`, `insert_many`, `upsert`, `upsert_many`, `get`, `find`, `update`,
+//! `save`, `delete`, `delete_by_id` and `query`, provided for every [`Model`] by a blanket impl.
 //!
 //! Contract:
 //! - `insert` never sends the auto-increment column; the database generates it and the value is written
@@ -10,18 +10,27 @@
 //! - `update` and `delete` address the row by primary key; `update` of a missing row is `NotFound`.
 //! - `save` inserts when the auto-increment key is unset (0), otherwise updates, and inserts when the
 //!   update matched nothing.
+//! - `upsert` inserts or, on a conflict on the given unique key, updates the chosen columns (or does
+//!   nothing). For a model with an auto-increment key, the key of the row that now holds the values
+//!   (inserted or updated) is written back on every backend: RETURNING on PostgreSQL and SQLite,
+//!   `key = LAST_INSERT_ID(key)` in the MySQL update clause. When DO NOTHING skips an existing row,
+//!   nothing is written back and `upsert` returns `false`.
+//! - `upsert_many` is the multi-row form, chunked like `insert_many`; it writes no keys back (which
+//!   input row a returned key belongs to is not knowable once rows are skipped or updated). A batch that
+//!   repeats a conflict key updates the row twice on MySQL and SQLite and is an error on PostgreSQL.
 
 use std::future::Future;
 
-use crate::ast::{Delete, Insert, Update};
-use crate::dialect::Dialect;
+use crate::ast::{BinOp, ColumnRef, Delete, Expr, Insert, InsertIdReport, Update};
+use crate::dialect::{Backend, Dialect};
 use crate::error::{Error, Result};
 use crate::executor::Executor;
-use crate::expr::{BinOp, ColumnRef, Expr};
 use crate::model::{KeyParam, Model};
-use crate::query::Query;
-use crate::render;
+use crate::query::{AllColumns, Query};
+use crate::render::{self, Statement};
 use crate::row::Scalar;
+use crate::scope::Alias;
+use crate::upsert::OnConflict;
 use crate::value::Value;
 
 /// The server answered in a way the protocol does not allow.
@@ -74,11 +83,42 @@ fn insert_columns<M: Model>() -> impl Iterator<Item = (usize, &'static str)> {
         .map(|(i, c)| (i, c.name))
 }
 
+/// Rows per multi-row INSERT for `columns` columns: under the bind limit, at most 1000.
+fn rows_per_statement(backend: &Backend, columns: usize) -> usize {
+    (backend.dialect.max_params() / columns.max(1)).clamp(1, 1000)
+}
+
+/// An INSERT of `rows` (every column but the auto-increment one).
+fn insert_of<M: Model>(rows: &[M]) -> Insert {
+    let (idx, columns): (Vec<usize>, Vec<&'static str>) = insert_columns::<M>().unzip();
+    Insert {
+        table: M::TABLE,
+        columns,
+        rows: rows
+            .iter()
+            .map(|m| idx.iter().map(|&i| m.column_value(i)).collect())
+            .collect(),
+        on_conflict: None,
+        returning: vec![],
+    }
+}
+
 /// CRUD and query entry points for every model. In scope through `orm::prelude::*`.
 pub trait ModelExt: Model + Sized {
     /// A SELECT over this model.
     fn query() -> Query<Self> {
         Query::new()
+    }
+
+    /// This model's table under an alias, for self-joins:
+    /// `let boss = Employee::alias("boss"); Employee::query().left_join_alias(boss, ..)`.
+    fn alias(name: &'static str) -> Alias<Self> {
+        Alias::new(name)
+    }
+
+    /// Every column of this model, for [`Query::select`]: `.select((User::all_columns(), Post::ID.count()))`.
+    fn all_columns() -> AllColumns<Self> {
+        AllColumns::of_model()
     }
 
     /// The row with this primary key, or [`Error::NotFound`].
@@ -104,15 +144,7 @@ pub trait ModelExt: Model + Sized {
     fn insert<E: Executor + ?Sized>(&mut self, db: &E) -> impl Future<Output = Result<()>> + Send {
         async move {
             let backend = db.backend();
-            let (idx, columns): (Vec<usize>, Vec<&'static str>) = insert_columns::<Self>().unzip();
-            let row = idx.iter().map(|&i| self.column_value(i)).collect();
-            let mut ins = Insert {
-                table: Self::TABLE,
-                columns,
-                rows: vec![row],
-                on_conflict: None,
-                returning: vec![],
-            };
+            let mut ins = insert_of(std::slice::from_ref(self));
             let Some(ai) = Self::AUTO_INCREMENT else {
                 db.execute(render::insert(&backend, &ins)?).await?;
                 return Ok(());
@@ -142,8 +174,7 @@ pub trait ModelExt: Model + Sized {
                 return Ok(());
             }
             let backend = db.backend();
-            let (idx, columns): (Vec<usize>, Vec<&'static str>) = insert_columns::<Self>().unzip();
-            let per_chunk = (backend.dialect.max_params() / columns.len().max(1)).clamp(1, 1000);
+            let per_chunk = rows_per_statement(&backend, insert_columns::<Self>().count());
             let returning = Self::AUTO_INCREMENT.map(|ai| Self::COLUMNS[ai].name);
             if returning.is_some() && !backend.insert_returning {
                 // MySQL without RETURNING: only a single-row insert reports its key reliably.
@@ -153,17 +184,8 @@ pub trait ModelExt: Model + Sized {
                 return Ok(());
             }
             for chunk in rows.chunks_mut(per_chunk) {
-                let values = chunk
-                    .iter()
-                    .map(|m| idx.iter().map(|&i| m.column_value(i)).collect())
-                    .collect();
-                let ins = Insert {
-                    table: Self::TABLE,
-                    columns: columns.clone(),
-                    rows: values,
-                    on_conflict: None,
-                    returning: returning.into_iter().collect(),
-                };
+                let mut ins = insert_of(chunk);
+                ins.returning = returning.into_iter().collect();
                 let st = render::insert(&backend, &ins)?;
                 if returning.is_none() {
                     db.execute(st).await?;
@@ -182,6 +204,84 @@ pub trait ModelExt: Model + Sized {
                 for (m, id) in chunk.iter_mut().zip(ids) {
                     m.set_generated_key(id.0)?;
                 }
+            }
+            Ok(())
+        }
+    }
+
+    /// The statement [`upsert`](Self::upsert) runs on `backend`.
+    fn upsert_statement(
+        &self,
+        backend: &Backend,
+        on_conflict: &OnConflict<Self>,
+    ) -> Result<Statement> {
+        let mut ins = insert_of(std::slice::from_ref(self));
+        let key = Self::AUTO_INCREMENT.map(|ai| Self::COLUMNS[ai].name);
+        let report = match (backend.dialect, key) {
+            (Dialect::MySql, Some(k)) => InsertIdReport::Key(k),
+            (Dialect::MySql, None) if on_conflict.is_do_nothing() => InsertIdReport::FlagSkipped,
+            _ => InsertIdReport::Default,
+        };
+        ins.on_conflict = Some(on_conflict.to_ast(report));
+        if backend.dialect != Dialect::MySql {
+            ins.returning = key.into_iter().collect();
+        }
+        render::insert(backend, &ins)
+    }
+
+    /// Inserts this row or, when it conflicts with an existing row on `on_conflict`'s key, updates
+    /// that row's chosen columns (or leaves it alone). Returns `true` when the row's values were
+    /// written (inserted, or updated), `false` when DO NOTHING skipped an existing row. The key of the
+    /// written row is stored into the auto-increment field (see the module docs).
+    fn upsert<E: Executor + ?Sized>(
+        &mut self,
+        db: &E,
+        on_conflict: OnConflict<Self>,
+    ) -> impl Future<Output = Result<bool>> + Send {
+        async move {
+            let backend = db.backend();
+            let st = self.upsert_statement(&backend, &on_conflict)?;
+            let do_nothing = on_conflict.is_do_nothing();
+            match (backend.dialect, Self::AUTO_INCREMENT) {
+                (Dialect::MySql, key) => {
+                    let res = db.execute(st).await?;
+                    let id = res.last_insert_id.filter(|&id| id != 0);
+                    match (key, id) {
+                        (Some(_), Some(id)) => self.set_generated_key(id).map(|()| true),
+                        (Some(_), None) if do_nothing => Ok(false),
+                        (Some(_), None) => Err(unexpected("the server reported no insert id")),
+                        (None, flagged) => Ok(!do_nothing || flagged.is_none()),
+                    }
+                }
+                (_, Some(_)) => {
+                    let row: Option<Scalar<i64>> = db.fetch_optional(st).await?;
+                    match row {
+                        Some(id) => self.set_generated_key(id.0).map(|()| true),
+                        None if do_nothing => Ok(false),
+                        None => Err(unexpected("INSERT ... RETURNING returned no row")),
+                    }
+                }
+                (_, None) => {
+                    let res = db.execute(st).await?;
+                    Ok(!do_nothing || res.rows_affected > 0)
+                }
+            }
+        }
+    }
+
+    /// Upserts all rows with multi-row INSERTs chunked under the bind limit. No keys are written back.
+    fn upsert_many<'a, E: Executor + ?Sized>(
+        db: &'a E,
+        rows: &'a [Self],
+        on_conflict: OnConflict<Self>,
+    ) -> impl Future<Output = Result<()>> + Send + 'a {
+        async move {
+            let backend = db.backend();
+            let per_chunk = rows_per_statement(&backend, insert_columns::<Self>().count());
+            for chunk in rows.chunks(per_chunk) {
+                let mut ins = insert_of(chunk);
+                ins.on_conflict = Some(on_conflict.to_ast(InsertIdReport::Default));
+                db.execute(render::insert(&backend, &ins)?).await?;
             }
             Ok(())
         }

@@ -61,8 +61,8 @@ impl Raw {
     }
 
     /// The SQL text and values, as an expression usable inside builder queries.
-    pub fn into_expr(self) -> crate::expr::Expr {
-        crate::expr::Expr::Raw {
+    pub fn into_expr(self) -> crate::ast::Expr {
+        crate::ast::Expr::Raw {
             sql: self.sql,
             params: self.params,
         }

@@ -3,7 +3,11 @@
 //! Contract: rendering is pure and fallible. Identifiers are always quoted by [`quote_ident`], values
 //! are always bound (never inlined), only the [`Writer`] numbers placeholders, and a feature the dialect
 //! lacks is `Error::Unsupported`, never a panic and never a silently dropped clause. LIMIT and OFFSET are
-//! integer literals (typed `u64`, not user text), so SQLite does not re-prepare per value.
+//! integer literals (typed `u64`, not user text), so SQLite does not re-prepare per value. A statement
+//! needing more bound parameters than the dialect accepts is `Error::InvalidQuery` before it is sent.
+//! Where the servers would disagree on the meaning of a construct, the renderer either spells it so
+//! they agree (casts on aggregates, `DIV`, ASCII case folding, emulated NULLS FIRST/LAST) or refuses it
+//! on the dialect that differs.
 
 mod ddl;
 mod writer;
@@ -11,7 +15,7 @@ mod writer;
 pub use ddl::{create_table, drop_table};
 pub use writer::{Writer, quote_ident};
 
-use crate::ast::{ConflictAction, Delete, Insert, JoinKind, Lock, Select, Update};
+use crate::ast::{ConflictAction, Delete, Insert, InsertIdReport, Select, Update};
 use crate::dialect::{Backend, Dialect};
 use crate::error::{Error, Result};
 use crate::value::Value;
@@ -35,56 +39,12 @@ impl Statement {
     }
 }
 
-/// Renders a SELECT.
+/// Renders a SELECT. Columns are qualified with their table when the query joins or aliases tables;
+/// subqueries always qualify theirs.
 pub fn select(backend: &Backend, q: &Select) -> Result<Statement> {
     let mut w = Writer::new(backend, !q.joins.is_empty() || q.from.alias.is_some());
-    w.push("SELECT ");
-    if q.distinct {
-        w.push("DISTINCT ");
-    }
-    w.comma_list(&q.columns, |w, e| w.expr(e))?;
-    w.push(" FROM ");
-    w.table_ref(&q.from);
-    for j in &q.joins {
-        w.push(match j.kind {
-            JoinKind::Inner => " INNER JOIN ",
-            JoinKind::Left => " LEFT JOIN ",
-        });
-        w.table_ref(&j.table);
-        w.push(" ON ");
-        w.expr(&j.on)?;
-    }
-    if let Some(f) = &q.filter {
-        w.push(" WHERE ");
-        w.expr(f)?;
-    }
-    if !q.group_by.is_empty() {
-        w.push(" GROUP BY ");
-        w.comma_list(&q.group_by, |w, e| w.expr(e))?;
-    }
-    if let Some(h) = &q.having {
-        w.push(" HAVING ");
-        w.expr(h)?;
-    }
-    if !q.order_by.is_empty() {
-        w.push(" ORDER BY ");
-        w.comma_list(&q.order_by, |w, o| w.order_by(o))?;
-    }
-    w.limit_offset(q.limit, q.offset);
-    if let Some(lock) = q.lock {
-        match (backend.dialect, lock) {
-            (Dialect::Sqlite, Lock::Update) => {
-                return Err(Error::unsupported("SELECT ... FOR UPDATE", Dialect::Sqlite));
-            }
-            (Dialect::Sqlite, Lock::Share) => {
-                return Err(Error::unsupported("SELECT ... FOR SHARE", Dialect::Sqlite));
-            }
-            (_, Lock::Update) => w.push(" FOR UPDATE"),
-            (Dialect::MySql, Lock::Share) => w.push(" LOCK IN SHARE MODE"),
-            (_, Lock::Share) => w.push(" FOR SHARE"),
-        }
-    }
-    Ok(w.finish())
+    w.select(q)?;
+    w.finish_checked()
 }
 
 /// Renders an INSERT (one or more rows, optional upsert and RETURNING).
@@ -107,10 +67,7 @@ pub fn insert(backend: &Backend, q: &Insert) -> Result<Statement> {
         });
     } else {
         w.push(" (");
-        w.comma_list(&q.columns, |w, c| {
-            w.ident(c);
-            Ok(())
-        })?;
+        w.ident_list(&q.columns);
         w.push(") VALUES ");
         for (i, row) in q.rows.iter().enumerate() {
             if row.len() != q.columns.len() {
@@ -129,47 +86,35 @@ pub fn insert(backend: &Backend, q: &Insert) -> Result<Statement> {
         }
     }
     if let Some(c) = &q.on_conflict {
-        match (d, &c.action) {
-            (Dialect::MySql, ConflictAction::DoNothing) => {
-                // A no-op assignment, not INSERT IGNORE: IGNORE would also turn NOT NULL and type errors
-                // into warnings.
-                let Some(first) = c.target.first().or(q.columns.first()) else {
-                    return Err(Error::InvalidQuery(
-                        "insert-or-ignore needs a conflict target".into(),
-                    ));
-                };
-                w.push(" ON DUPLICATE KEY UPDATE ");
-                w.ident(first);
-                w.push(" = ");
-                w.ident(first);
+        if matches!(&c.action, ConflictAction::Update(cols) if cols.is_empty()) {
+            return Err(Error::InvalidQuery(
+                "an upsert that updates on conflict needs at least one column to update".into(),
+            ));
+        }
+        if d == Dialect::MySql {
+            mysql_on_duplicate(&mut w, q, c)?;
+        } else {
+            w.push(" ON CONFLICT");
+            if !c.target.is_empty() {
+                w.push(" (");
+                w.ident_list(&c.target);
+                w.push(")");
             }
-            (Dialect::MySql, ConflictAction::Update(cols)) => {
-                w.push(" ON DUPLICATE KEY UPDATE ");
-                w.comma_list(cols, |w, col| {
-                    w.ident(col);
-                    w.push(" = VALUES(");
-                    w.ident(col);
-                    w.push(")");
-                    Ok(())
-                })?;
-            }
-            (_, action) => {
-                w.push(" ON CONFLICT (");
-                w.comma_list(&c.target, |w, col| {
-                    w.ident(col);
-                    Ok(())
-                })?;
-                match action {
-                    ConflictAction::DoNothing => w.push(") DO NOTHING"),
-                    ConflictAction::Update(cols) => {
-                        w.push(") DO UPDATE SET ");
-                        w.comma_list(cols, |w, col| {
-                            w.ident(col);
-                            w.push(" = excluded.");
-                            w.ident(col);
-                            Ok(())
-                        })?;
+            match &c.action {
+                ConflictAction::DoNothing => w.push(" DO NOTHING"),
+                ConflictAction::Update(cols) => {
+                    if c.target.is_empty() {
+                        return Err(Error::InvalidQuery(
+                            "an upsert that updates on conflict needs a conflict target".into(),
+                        ));
                     }
+                    w.push(" DO UPDATE SET ");
+                    w.comma_list(cols, |w, col| {
+                        w.ident(col);
+                        w.push(" = excluded.");
+                        w.ident(col);
+                        Ok(())
+                    })?;
                 }
             }
         }
@@ -179,18 +124,80 @@ pub fn insert(backend: &Backend, q: &Insert) -> Result<Statement> {
             return Err(Error::unsupported("INSERT ... RETURNING", d));
         }
         w.push(" RETURNING ");
-        w.comma_list(&q.returning, |w, col| {
-            w.ident(col);
-            Ok(())
-        })?;
+        w.ident_list(&q.returning);
     }
-    Ok(w.finish())
+    w.finish_checked()
 }
 
-/// Renders an UPDATE.
+/// `ON DUPLICATE KEY UPDATE`, with the `LAST_INSERT_ID` assignments that make the insert id report
+/// what the upsert did (see [`InsertIdReport`]). DO NOTHING is a no-op assignment, not
+/// `INSERT IGNORE`, which would also turn NOT NULL and type errors into warnings.
+fn mysql_on_duplicate(w: &mut Writer<'_>, q: &Insert, c: &crate::ast::OnConflict) -> Result<()> {
+    let Some(first) = c.target.first().or(q.columns.first()).copied() else {
+        return Err(Error::InvalidQuery(
+            "insert-or-ignore needs a conflict target".into(),
+        ));
+    };
+    w.push(" ON DUPLICATE KEY UPDATE ");
+    match (&c.action, c.report) {
+        (ConflictAction::Update(cols), report) => {
+            w.comma_list(cols, |w, col| {
+                w.ident(col);
+                w.push(" = VALUES(");
+                w.ident(col);
+                w.push(")");
+                Ok(())
+            })?;
+            if let InsertIdReport::Key(key) = report {
+                w.push(", ");
+                w.ident(key);
+                w.push(" = LAST_INSERT_ID(");
+                w.ident(key);
+                w.push(")");
+            }
+        }
+        (ConflictAction::DoNothing, InsertIdReport::Key(key)) => {
+            w.ident(key);
+            w.push(" = ");
+            w.ident(key);
+            w.push(" + LAST_INSERT_ID(0)");
+        }
+        (ConflictAction::DoNothing, InsertIdReport::FlagSkipped) => {
+            w.ident(first);
+            w.push(" = IF(LAST_INSERT_ID(1), ");
+            w.ident(first);
+            w.push(", ");
+            w.ident(first);
+            w.push(")");
+        }
+        (ConflictAction::DoNothing, InsertIdReport::Default) => {
+            w.ident(first);
+            w.push(" = ");
+            w.ident(first);
+        }
+    }
+    Ok(())
+}
+
+/// Renders an UPDATE. Every right-hand side reads the row's old values: on MySQL, which evaluates
+/// assignments left to right, an assignment reading a column set earlier in the list is `Unsupported`.
 pub fn update(backend: &Backend, q: &Update) -> Result<Statement> {
     if q.set.is_empty() {
         return Err(Error::InvalidQuery("UPDATE with nothing to set".into()));
+    }
+    if backend.dialect == Dialect::MySql {
+        for (i, (_, e)) in q.set.iter().enumerate() {
+            let mut reads_assigned = false;
+            e.for_each_column(&mut |c| {
+                reads_assigned |= q.set[..i].iter().any(|(set, _)| set == c);
+            });
+            if reads_assigned {
+                return Err(Error::unsupported(
+                    "UPDATE reading a column assigned earlier in the same SET list",
+                    Dialect::MySql,
+                ));
+            }
+        }
     }
     let mut w = Writer::new(backend, false);
     w.push("UPDATE ");
@@ -205,7 +212,7 @@ pub fn update(backend: &Backend, q: &Update) -> Result<Statement> {
         w.push(" WHERE ");
         w.expr(f)?;
     }
-    Ok(w.finish())
+    w.finish_checked()
 }
 
 /// Renders a DELETE.
@@ -217,5 +224,5 @@ pub fn delete(backend: &Backend, q: &Delete) -> Result<Statement> {
         w.push(" WHERE ");
         w.expr(f)?;
     }
-    Ok(w.finish())
+    w.finish_checked()
 }

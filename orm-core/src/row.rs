@@ -120,7 +120,9 @@ impl<T: Decode> Decode for Option<T> {
 }
 
 /// A value built from a whole row, reading columns by position. Implemented by models (their columns
-/// in field order) and by tuples of [`Decode`] types (column 0, 1, ...).
+/// in field order), by every single column type and its `Option` (one column), by `Option<M>` for a
+/// model `M` (a left-joined row: `None` when its key is NULL), and by tuples of those, each element
+/// reading its columns after the previous one's.
 pub trait FromRow: Sized + Send + 'static {
     /// Number of columns this type reads.
     const WIDTH: usize;
@@ -134,7 +136,8 @@ pub trait FromRow: Sized + Send + 'static {
 }
 
 /// A value built from a row of a hand-written query. Models read their columns by name, so
-/// `SELECT email, id, ...` in any order works; tuples read by position.
+/// `SELECT email, id, ...` in any order works; tuples read by position (a model inside a tuple reads
+/// its columns in field order).
 pub trait FromRawRow: Sized + Send + 'static {
     /// Reads the row.
     fn from_raw_row<R: RawRow + ?Sized>(row: &R) -> Result<Self>;
@@ -153,18 +156,24 @@ impl<T: Decode + Send + 'static> FromRow for Scalar<T> {
 }
 
 macro_rules! tuple_from_row {
-    ($($n:tt $t:ident),+) => {
-        impl<$($t: Decode + Send + 'static),+> FromRow for ($($t,)+) {
-            const WIDTH: usize = [$($n),+].len();
+    ($($t:ident),+) => {
+        impl<$($t: FromRow),+> FromRow for ($($t,)+) {
+            const WIDTH: usize = 0 $(+ $t::WIDTH)+;
             #[inline]
+            #[allow(unused_assignments)]
             fn from_row_at<R: RawRow + ?Sized>(row: &R, start: usize) -> Result<Self> {
-                Ok(($($t::decode(row, start + $n)?,)+))
+                let mut at = start;
+                Ok(($({
+                    let v = $t::from_row_at(row, at)?;
+                    at += $t::WIDTH;
+                    v
+                },)+))
             }
         }
-        impl<$($t: Decode + Send + 'static),+> FromRawRow for ($($t,)+) {
+        impl<$($t: FromRow),+> FromRawRow for ($($t,)+) {
             #[inline]
             fn from_raw_row<R: RawRow + ?Sized>(row: &R) -> Result<Self> {
-                let want = [$($n),+].len();
+                let want = <Self as FromRow>::WIDTH;
                 if row.len() < want {
                     return Err(Error::decode(format!("#{}", row.len()), "tuple",
                         format!("the query returned {} columns, the tuple needs {want}", row.len())));
@@ -175,15 +184,15 @@ macro_rules! tuple_from_row {
     };
 }
 
-tuple_from_row!(0 A);
-tuple_from_row!(0 A, 1 B);
-tuple_from_row!(0 A, 1 B, 2 C);
-tuple_from_row!(0 A, 1 B, 2 C, 3 D);
-tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E);
-tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F);
-tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G);
-tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H);
-tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I);
-tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J);
-tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K);
-tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L);
+tuple_from_row!(A);
+tuple_from_row!(A, B);
+tuple_from_row!(A, B, C);
+tuple_from_row!(A, B, C, D);
+tuple_from_row!(A, B, C, D, E);
+tuple_from_row!(A, B, C, D, E, F);
+tuple_from_row!(A, B, C, D, E, F, G);
+tuple_from_row!(A, B, C, D, E, F, G, H);
+tuple_from_row!(A, B, C, D, E, F, G, H, I);
+tuple_from_row!(A, B, C, D, E, F, G, H, I, J);
+tuple_from_row!(A, B, C, D, E, F, G, H, I, J, K);
+tuple_from_row!(A, B, C, D, E, F, G, H, I, J, K, L);

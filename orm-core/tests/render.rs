@@ -1,31 +1,13 @@
 //! SQL snapshot tests: each statement is built once and rendered for all three dialects side by side.
 
+#[path = "common/all3.rs"]
+mod all3;
 #[path = "common/fixtures.rs"]
 mod fixtures;
 
+use all3::all3;
 use fixtures::{Membership, User};
-use orm_core::{Backend, Dialect, ModelExt, Query, Result, Statement, raw, render};
-
-/// Renders with every backend and formats the three results side by side for a snapshot.
-fn all3(f: impl Fn(&Backend) -> Result<Statement>) -> String {
-    let mut out = String::new();
-    for (name, b) in [
-        ("postgres", Backend::POSTGRES),
-        ("mysql   ", Backend::MYSQL),
-        ("sqlite  ", Backend::SQLITE),
-    ] {
-        match f(&b) {
-            Ok(st) => {
-                out.push_str(&format!("{name}: {}\n", st.sql));
-                if !st.params.is_empty() {
-                    out.push_str(&format!("          {:?}\n", st.params));
-                }
-            }
-            Err(e) => out.push_str(&format!("{name}: ERROR {e}\n")),
-        }
-    }
-    out
-}
+use orm_core::{Backend, Dialect, ModelExt, Query, raw, render};
 
 #[test]
 fn select_filter_order_limit() {
@@ -125,8 +107,8 @@ fn create_and_drop_table() {
 #[test]
 fn insert_update_delete() {
     use orm_core::Value;
+    use orm_core::ast::{BinOp, ColumnRef, Expr, InsertIdReport};
     use orm_core::ast::{ConflictAction, Delete, Insert, OnConflict, Update};
-    use orm_core::expr::{BinOp, ColumnRef, Expr};
     let ins = Insert {
         table: "users",
         columns: vec!["name", "email"],
@@ -142,6 +124,7 @@ fn insert_update_delete() {
         on_conflict: Some(OnConflict {
             target: vec!["email"],
             action: ConflictAction::Update(vec!["name"]),
+            report: InsertIdReport::Default,
         }),
         ..ins.clone()
     };
@@ -150,6 +133,7 @@ fn insert_update_delete() {
         on_conflict: Some(OnConflict {
             target: vec!["email"],
             action: ConflictAction::DoNothing,
+            report: InsertIdReport::Default,
         }),
         ..ins.clone()
     };
@@ -231,7 +215,7 @@ fn raw_placeholder_count_mismatch_is_an_error() {
 fn u64_out_of_range_is_an_encode_error() {
     let q = Query::<User>::new()
         .filter(User::ID.eq(5))
-        .filter(orm_core::Condition::from_expr(orm_core::expr::Expr::Value(
+        .filter(orm_core::Condition::from_expr(orm_core::ast::Expr::Value(
             orm_core::Value::U64(u64::MAX),
         )));
     let err = q.to_statement(&Backend::POSTGRES).unwrap_err();

@@ -49,10 +49,16 @@ pub(crate) trait Conn: Send + Sync + 'static {
     fn execute(&mut self, st: Statement) -> impl Future<Output = Result<ExecResult>> + Send;
 
     /// Runs a query and decodes every row.
-    fn fetch_all<T: FromRow>(&mut self, st: Statement) -> impl Future<Output = Result<Vec<T>>> + Send;
+    fn fetch_all<T: FromRow>(
+        &mut self,
+        st: Statement,
+    ) -> impl Future<Output = Result<Vec<T>>> + Send;
 
     /// Runs a query and decodes the first row; the rest are discarded, never left unread.
-    fn fetch_optional<T: FromRow>(&mut self, st: Statement) -> impl Future<Output = Result<Option<T>>> + Send;
+    fn fetch_optional<T: FromRow>(
+        &mut self,
+        st: Statement,
+    ) -> impl Future<Output = Result<Option<T>>> + Send;
 
     /// Starts a transaction (`depth == 0`) or a savepoint `sp_<depth>` (`depth > 0`).
     fn begin(&mut self, depth: u32, opts: TxOptions) -> impl Future<Output = Result<()>> + Send;

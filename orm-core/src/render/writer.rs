@@ -1,9 +1,14 @@
-//! The SQL writer: owns the text, the parameter list and placeholder numbering.
+//! The SQL writer: owns the text, the parameter list and placeholder numbering, and spells every
+//! expression node and SELECT for one dialect.
 
-use crate::ast::TableRef;
+use std::fmt::Write as _;
+
+use crate::ast::{
+    BinOp, CastType, ColumnRef, Direction, Expr, Func, JoinKind, Lock, Nulls, OrderBy, Select,
+    TableRef,
+};
 use crate::dialect::{Backend, Dialect};
-use crate::error::Result;
-use crate::expr::{BinOp, ColumnRef, Direction, Expr, Func, Nulls, OrderBy};
+use crate::error::{Error, Result};
 use crate::render::Statement;
 use crate::value::Value;
 
@@ -31,6 +36,7 @@ pub struct Writer<'b> {
 
 const PREC_OR: u8 = 1;
 const PREC_AND: u8 = 2;
+const PREC_NOT: u8 = 3;
 const PREC_CMP: u8 = 4;
 const PREC_ADD: u8 = 5;
 const PREC_MUL: u8 = 6;
@@ -42,11 +48,16 @@ fn precedence(e: &Expr) -> u8 {
             BinOp::Or => PREC_OR,
             BinOp::And => PREC_AND,
             BinOp::Add | BinOp::Sub => PREC_ADD,
-            BinOp::Mul | BinOp::Div => PREC_MUL,
+            BinOp::Mul | BinOp::Div | BinOp::IntDiv | BinOp::Rem => PREC_MUL,
             _ => PREC_CMP,
         },
-        Expr::Not(_) => PREC_AND + 1,
-        Expr::IsNull { .. } | Expr::InList { .. } | Expr::Like { .. } => PREC_CMP,
+        Expr::KeysetAfter { .. } => PREC_AND,
+        Expr::Not(_) => PREC_NOT,
+        Expr::IsNull { .. }
+        | Expr::InList { .. }
+        | Expr::InSubquery { .. }
+        | Expr::Between { .. }
+        | Expr::Like { .. } => PREC_CMP,
         _ => PREC_ATOM,
     }
 }
@@ -75,6 +86,21 @@ impl<'b> Writer<'b> {
         }
     }
 
+    /// The finished statement, or `InvalidQuery` when it binds more parameters than the dialect
+    /// accepts in one statement.
+    pub fn finish_checked(self) -> Result<Statement> {
+        let max = self.backend.dialect.max_params();
+        if self.params.len() > max {
+            return Err(Error::InvalidQuery(format!(
+                "the statement binds {} parameters; {} accepts at most {max} (split the IN list or \
+                 the batch)",
+                self.params.len(),
+                self.backend.dialect
+            )));
+        }
+        Ok(self.finish())
+    }
+
     /// Appends raw SQL text (only for text the renderer itself owns).
     pub fn push(&mut self, s: &str) {
         self.sql.push_str(s);
@@ -83,6 +109,16 @@ impl<'b> Writer<'b> {
     /// Appends a quoted identifier.
     pub fn ident(&mut self, name: &str) {
         quote_ident(self.backend.dialect, name, &mut self.sql);
+    }
+
+    /// Appends quoted identifiers separated by `, `.
+    pub fn ident_list(&mut self, names: &[&str]) {
+        for (i, n) in names.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.ident(n);
+        }
     }
 
     /// Appends a table reference with its alias.
@@ -112,7 +148,6 @@ impl<'b> Writer<'b> {
     fn placeholder(&mut self) {
         match self.backend.dialect {
             Dialect::Postgres => {
-                use std::fmt::Write;
                 let _ = write!(self.sql, "${}", self.params.len());
             }
             Dialect::MySql | Dialect::Sqlite => self.sql.push('?'),
@@ -131,6 +166,84 @@ impl<'b> Writer<'b> {
             }
             f(self, item)?;
         }
+        Ok(())
+    }
+
+    /// Appends a whole SELECT (no surrounding parentheses).
+    pub fn select(&mut self, q: &Select) -> Result<()> {
+        let d = self.backend.dialect;
+        if q.distinct && q.order_by.iter().any(|o| !q.columns.contains(&o.expr)) {
+            return Err(Error::InvalidQuery(
+                "SELECT DISTINCT must select every sort key (PostgreSQL and MySQL reject sorting \
+                 distinct rows by an unselected expression)"
+                    .into(),
+            ));
+        }
+        if q.columns.is_empty() {
+            return Err(Error::InvalidQuery("SELECT with no columns".into()));
+        }
+        self.push("SELECT ");
+        if q.distinct {
+            self.push("DISTINCT ");
+        }
+        self.comma_list(&q.columns, |w, e| w.expr(e))?;
+        self.push(" FROM ");
+        self.table_ref(&q.from);
+        for j in &q.joins {
+            self.push(match j.kind {
+                JoinKind::Inner => " INNER JOIN ",
+                JoinKind::Left => " LEFT JOIN ",
+            });
+            self.table_ref(&j.table);
+            self.push(" ON ");
+            self.expr(&j.on)?;
+        }
+        if let Some(f) = &q.filter {
+            self.push(" WHERE ");
+            self.expr(f)?;
+        }
+        if !q.group_by.is_empty() {
+            self.push(" GROUP BY ");
+            self.comma_list(&q.group_by, |w, e| w.expr(e))?;
+        }
+        if let Some(h) = &q.having {
+            self.push(" HAVING ");
+            self.expr(h)?;
+        }
+        if !q.order_by.is_empty() {
+            self.push(" ORDER BY ");
+            self.comma_list(&q.order_by, |w, o| w.order_by(o))?;
+        }
+        self.limit_offset(q.limit, q.offset);
+        if let Some(lock) = q.lock {
+            match (d, lock) {
+                (Dialect::Sqlite, Lock::Update) => {
+                    return Err(Error::unsupported("SELECT ... FOR UPDATE", d));
+                }
+                (Dialect::Sqlite, Lock::Share) => {
+                    return Err(Error::unsupported("SELECT ... FOR SHARE", d));
+                }
+                (_, Lock::Update) => self.push(" FOR UPDATE"),
+                (Dialect::MySql, Lock::Share) => self.push(" LOCK IN SHARE MODE"),
+                (_, Lock::Share) => self.push(" FOR SHARE"),
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends a SELECT used inside another statement, with every column qualified (an unqualified
+    /// column would silently bind to the subquery's own table when both have that name).
+    pub fn subquery_body(&mut self, q: &Select) -> Result<()> {
+        let outer = std::mem::replace(&mut self.qualify, true);
+        let res = self.select(q);
+        self.qualify = outer;
+        res
+    }
+
+    fn subquery(&mut self, q: &Select) -> Result<()> {
+        self.push("(");
+        self.subquery_body(q)?;
+        self.push(")");
         Ok(())
     }
 
@@ -164,7 +277,10 @@ impl<'b> Writer<'b> {
                 } else {
                     self.child(lhs, p)?;
                     self.push(" ");
-                    self.push(op.sql());
+                    self.push(match (op, self.backend.dialect) {
+                        (BinOp::IntDiv, Dialect::MySql) => "DIV",
+                        _ => op.sql(),
+                    });
                     self.push(" ");
                     // Equal precedence on the right needs parentheses (a - (b - c)).
                     self.child(rhs, p + 1)?;
@@ -192,6 +308,43 @@ impl<'b> Writer<'b> {
                 self.comma_list(list, |w, e| w.expr(e))?;
                 self.push(")");
             }
+            Expr::InSubquery {
+                expr,
+                query,
+                negated,
+            } => {
+                if self.backend.dialect == Dialect::MySql
+                    && (query.limit.is_some() || query.offset.is_some())
+                {
+                    return Err(Error::unsupported(
+                        "LIMIT/OFFSET inside an IN subquery",
+                        Dialect::MySql,
+                    ));
+                }
+                self.child(expr, PREC_CMP + 1)?;
+                self.push(if *negated { " NOT IN " } else { " IN " });
+                self.subquery(query)?;
+            }
+            Expr::Exists { query, negated } => {
+                self.push(if *negated { "NOT EXISTS " } else { "EXISTS " });
+                self.subquery(query)?;
+            }
+            Expr::Between {
+                expr,
+                low,
+                high,
+                negated,
+            } => {
+                self.child(expr, PREC_CMP + 1)?;
+                self.push(if *negated {
+                    " NOT BETWEEN "
+                } else {
+                    " BETWEEN "
+                });
+                self.child(low, PREC_CMP + 1)?;
+                self.push(" AND ");
+                self.child(high, PREC_CMP + 1)?;
+            }
             Expr::Like {
                 expr,
                 pattern,
@@ -204,12 +357,30 @@ impl<'b> Writer<'b> {
             }
             Expr::Func { func, args } => self.func(*func, args)?,
             Expr::CountStar => self.push("COUNT(*)"),
+            Expr::Cast { expr, to } => {
+                self.push("CAST(");
+                self.expr(expr)?;
+                self.push(match (to, self.backend.dialect) {
+                    (CastType::BigInt, Dialect::Postgres) => " AS BIGINT)",
+                    (CastType::BigInt, Dialect::MySql) => " AS SIGNED)",
+                    (CastType::BigInt, Dialect::Sqlite) => " AS INTEGER)",
+                    (CastType::Double, Dialect::Postgres) => " AS DOUBLE PRECISION)",
+                    (CastType::Double, Dialect::MySql) => " AS DOUBLE)",
+                    (CastType::Double, Dialect::Sqlite) => " AS REAL)",
+                });
+            }
+            Expr::KeysetAfter { keys, values } => self.keyset_after(keys, values)?,
+            Expr::Alias { expr, name } => {
+                self.expr(expr)?;
+                self.push(" AS ");
+                self.ident(name);
+            }
             Expr::Raw { sql, params } => {
                 let dialect = self.backend.dialect;
                 let start = self.params.len();
                 let n = crate::raw::rewrite_placeholders(sql, dialect, start, &mut self.sql)?;
                 if n != params.len() {
-                    return Err(crate::Error::InvalidQuery(format!(
+                    return Err(Error::InvalidQuery(format!(
                         "raw SQL fragment has {n} placeholders but {} values",
                         params.len()
                     )));
@@ -235,26 +406,134 @@ impl<'b> Writer<'b> {
 
     /// An operand of AND/OR: parenthesized when it is the other connective (or looser).
     fn logic_child(&mut self, parent: BinOp, e: &Expr) -> Result<()> {
-        let same = matches!(e, Expr::Binary { op, .. } if *op == parent);
+        let same = match e {
+            Expr::Binary { op, .. } => *op == parent,
+            Expr::KeysetAfter { .. } => parent == BinOp::And,
+            _ => false,
+        };
         self.child(e, if same { PREC_AND } else { PREC_AND + 1 })
     }
 
     fn func(&mut self, func: Func, args: &[Expr]) -> Result<()> {
-        let name = match (func, self.backend.dialect) {
-            (Func::Count, _) => "COUNT",
-            (Func::Lower, _) => "LOWER",
-            (Func::Upper, _) => "UPPER",
-            (Func::Length, Dialect::MySql) => "CHAR_LENGTH",
-            (Func::Length, _) => "LENGTH",
-            (Func::Coalesce, _) => "COALESCE",
-            (Func::Sum, _) => "SUM",
-            (Func::Avg, _) => "AVG",
-            (Func::Min, _) => "MIN",
-            (Func::Max, _) => "MAX",
+        let d = self.backend.dialect;
+        match (func, d) {
+            (Func::Lower | Func::Upper, Dialect::Postgres) => {
+                // The C collation folds ASCII letters only, like SQLite's LOWER.
+                self.push(if func == Func::Lower {
+                    "LOWER("
+                } else {
+                    "UPPER("
+                });
+                self.single_arg(func, args)?;
+                self.push(" COLLATE \"C\")");
+                return Ok(());
+            }
+            (Func::Lower | Func::Upper, Dialect::MySql) => {
+                // MySQL's LOWER/UPPER fold all of Unicode; REPLACE per ASCII letter keeps one rule.
+                for _ in 0..26 {
+                    self.push("REPLACE(");
+                }
+                self.single_arg(func, args)?;
+                for (upper, lower) in ('A'..='Z').zip('a'..='z') {
+                    let (from, to) = if func == Func::Lower {
+                        (upper, lower)
+                    } else {
+                        (lower, upper)
+                    };
+                    let _ = write!(self.sql, ", '{from}', '{to}')");
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
+        let name = match (func, d) {
+            (Func::Count | Func::CountDistinct, _) => "COUNT(",
+            (Func::Lower, _) => "LOWER(",
+            (Func::Upper, _) => "UPPER(",
+            (Func::Length, Dialect::MySql) => "CHAR_LENGTH(",
+            (Func::Length, _) => "LENGTH(",
+            (Func::Coalesce, _) => "COALESCE(",
+            (Func::Sum, _) => "SUM(",
+            (Func::Avg, _) => "AVG(",
+            (Func::Min, _) => "MIN(",
+            (Func::Max, _) => "MAX(",
         };
         self.push(name);
-        self.push("(");
+        if func == Func::CountDistinct {
+            self.push("DISTINCT ");
+        }
         self.comma_list(args, |w, e| w.expr(e))?;
+        self.push(")");
+        Ok(())
+    }
+
+    fn single_arg(&mut self, func: Func, args: &[Expr]) -> Result<()> {
+        match args {
+            [arg] => self.child(arg, PREC_ATOM),
+            _ => Err(Error::InvalidQuery(format!(
+                "{func:?} takes one argument, got {}",
+                args.len()
+            ))),
+        }
+    }
+
+    /// `keys` sort strictly after `values`.
+    fn keyset_after(&mut self, keys: &[(Expr, Direction)], values: &[Expr]) -> Result<()> {
+        if keys.is_empty() || keys.len() != values.len() {
+            return Err(Error::InvalidQuery(format!(
+                "keyset pagination needs one value per key ({} keys, {} values)",
+                keys.len(),
+                values.len()
+            )));
+        }
+        let after = |dir: Direction, strict: bool| match (dir, strict) {
+            (Direction::Asc, true) => " > ",
+            (Direction::Asc, false) => " >= ",
+            (Direction::Desc, true) => " < ",
+            (Direction::Desc, false) => " <= ",
+        };
+        let dir = keys[0].1;
+        let uniform = keys.iter().all(|(_, d)| *d == dir);
+        if keys.len() == 1 {
+            self.child(&keys[0].0, PREC_CMP + 1)?;
+            self.push(after(dir, true));
+            return self.child(&values[0], PREC_CMP + 1);
+        }
+        if uniform && self.backend.dialect != Dialect::MySql {
+            self.push("(");
+            self.comma_list(keys, |w, (k, _)| w.expr(k))?;
+            self.push(")");
+            self.push(after(dir, true));
+            self.push("(");
+            self.comma_list(values, |w, v| w.expr(v))?;
+            self.push(")");
+            return Ok(());
+        }
+        // k1 >= v1 AND (k1 > v1 OR (k1 = v1 AND k2 > v2) OR ...): the leading bound is an index range.
+        self.child(&keys[0].0, PREC_CMP + 1)?;
+        self.push(after(dir, false));
+        self.child(&values[0], PREC_CMP + 1)?;
+        self.push(" AND (");
+        for i in 0..keys.len() {
+            if i > 0 {
+                self.push(" OR ");
+            }
+            if i > 0 {
+                self.push("(");
+            }
+            for j in 0..i {
+                self.child(&keys[j].0, PREC_CMP + 1)?;
+                self.push(" = ");
+                self.child(&values[j], PREC_CMP + 1)?;
+                self.push(" AND ");
+            }
+            self.child(&keys[i].0, PREC_CMP + 1)?;
+            self.push(after(keys[i].1, true));
+            self.child(&values[i], PREC_CMP + 1)?;
+            if i > 0 {
+                self.push(")");
+            }
+        }
         self.push(")");
         Ok(())
     }
@@ -288,7 +567,6 @@ impl<'b> Writer<'b> {
 
     /// Appends LIMIT/OFFSET as integer literals.
     pub fn limit_offset(&mut self, limit: Option<u64>, offset: Option<u64>) {
-        use std::fmt::Write;
         match (limit, offset, self.backend.dialect) {
             (None, None, _) => {}
             (Some(l), _, _) => {

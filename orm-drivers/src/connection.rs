@@ -1,0 +1,137 @@
+//! One connection checked out of the pool, usable as an [`Executor`] and as the base of transactions.
+//!
+//! Contract:
+//! - Statements on one [`Connection`] (and on its transactions) run one at a time, in call order.
+//! - A transaction or savepoint dropped without commit or rollback leaves a pending rollback: it is
+//!   performed before the next statement on this connection, so later statements never run inside a
+//!   transaction that was given up.
+//! - Dropping a connection that may hold an open transaction or an interrupted statement rolls it back
+//!   on a background task before the connection goes back to the pool (outside a runtime, the pool's
+//!   recycle does it before the next checkout).
+
+use std::fmt;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use orm_core::{Backend, Error, ExecResult, Executor, FromRow, Result, Statement};
+use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
+
+use crate::conn::TxOptions;
+use crate::pool::AnyConn;
+use crate::transaction::{Transaction, TxConn, run_in_transaction};
+
+/// No rollback is pending.
+const NO_ROLLBACK: u32 = u32::MAX;
+
+/// A pooled connection held by one user until dropped. Obtain one with
+/// [`Database::acquire`](crate::Database::acquire).
+pub struct Connection {
+    /// `None` only while the connection is being dropped.
+    slot: Mutex<Option<AnyConn>>,
+    /// Depth to roll back to before the next statement (`NO_ROLLBACK` when none).
+    pending_rollback: AtomicU32,
+    backend: Backend,
+}
+
+impl Connection {
+    pub(crate) fn new(conn: AnyConn) -> Self {
+        let backend = conn.backend();
+        Connection {
+            slot: Mutex::new(Some(conn)),
+            pending_rollback: AtomicU32::new(NO_ROLLBACK),
+            backend,
+        }
+    }
+
+    /// Dialect and capabilities of the server.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Starts a transaction on this connection.
+    pub async fn begin(&mut self) -> Result<Transaction<'_>> {
+        self.begin_with(TxOptions::default()).await
+    }
+
+    /// Starts a transaction with an isolation level or read-only mode.
+    pub async fn begin_with(&mut self, opts: TxOptions) -> Result<Transaction<'_>> {
+        Transaction::start(TxConn::Borrowed(self), 0, opts).await
+    }
+
+    /// Runs `f` in a transaction: commits when it returns `Ok`, rolls back when it returns `Err` or
+    /// panics (the panic then continues).
+    pub async fn transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
+    where
+        F: AsyncFnOnce(&Transaction<'_>) -> Result<T, E>,
+        E: From<Error>,
+    {
+        let tx = self.begin().await?;
+        run_in_transaction(tx, f).await
+    }
+
+    /// Locks the connection for one operation, first performing any pending rollback.
+    pub(crate) async fn lock(&self) -> Result<MappedMutexGuard<'_, AnyConn>> {
+        let mut conn = MutexGuard::try_map(self.slot.lock().await, Option::as_mut)
+            .map_err(|_| Error::PoolClosed)?;
+        let depth = self.pending_rollback.swap(NO_ROLLBACK, Ordering::AcqRel);
+        if depth != NO_ROLLBACK {
+            conn.rollback(depth).await?;
+        }
+        Ok(conn)
+    }
+
+    /// Records that everything from savepoint depth `depth` on must be rolled back before the next
+    /// statement (depth 0: the whole transaction).
+    pub(crate) fn roll_back_later(&self, depth: u32) {
+        self.pending_rollback.fetch_min(depth, Ordering::AcqRel);
+    }
+
+    /// Forgets a rollback recorded by [`Connection::roll_back_later`].
+    pub(crate) fn clear_pending_rollback(&self) {
+        self.pending_rollback.store(NO_ROLLBACK, Ordering::Release);
+    }
+}
+
+impl Executor for Connection {
+    fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn execute(&self, statement: Statement) -> Result<ExecResult> {
+        self.lock().await?.execute(statement).await
+    }
+
+    async fn fetch_all<T: FromRow>(&self, statement: Statement) -> Result<Vec<T>> {
+        self.lock().await?.fetch_all(statement).await
+    }
+
+    async fn fetch_optional<T: FromRow>(&self, statement: Statement) -> Result<Option<T>> {
+        self.lock().await?.fetch_optional(statement).await
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        let Some(mut conn) = self.slot.get_mut().take() else {
+            return;
+        };
+        if conn.is_reusable() {
+            return; // back to the pool as is
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(e) = conn.reset().await {
+                    tracing::debug!(target: "orm::pool", error = %e, "discarding a connection that could not be reset");
+                    conn.discard();
+                }
+            });
+        }
+    }
+}
+
+impl fmt::Debug for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connection")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,247 @@
+//! The pool of each backend and one checked-out connection of any backend, dispatched by enum.
+//!
+//! Contract:
+//! - [`AnyPool`] wraps a `deadpool::managed::Pool` of the backend's manager, with finite wait,
+//!   create and recycle timeouts. A wait timeout is `Error::PoolTimeout`, a create timeout is
+//!   `Error::Connect`, a closed pool is `Error::PoolClosed`; backend errors pass through.
+//! - Recycling (in each manager) resets a connection that is not reusable and discards it when the
+//!   reset fails, so a checked-out connection is clean.
+//! - [`AnyConn`] forwards to the backend's [`Conn`] and wraps every statement, BEGIN, COMMIT and
+//!   ROLLBACK in its tracing span (see [`crate::instrument`]).
+
+use std::time::Duration;
+
+use deadpool::Runtime;
+use deadpool::managed::{Manager, Object, Pool, PoolError, TimeoutType, Timeouts};
+use orm_core::{Backend, Dialect, Error, ExecResult, FromRow, Result, Statement};
+use tracing::Span;
+
+use crate::config::DatabaseConfig;
+use crate::conn::{Conn, TxOptions};
+use crate::instrument::{query_span, traced};
+
+#[cfg(feature = "mysql")]
+use crate::mysql::MySqlManager;
+#[cfg(feature = "postgres")]
+use crate::postgres::PgManager;
+#[cfg(feature = "sqlite")]
+use crate::sqlite::SqliteManager;
+
+#[cfg(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")))]
+compile_error!("orm-drivers needs at least one backend feature: `postgres`, `mysql` or `sqlite`");
+
+/// Runs `$body` with `$c` bound to the backend-specific value inside `$value` (an `AnyPool` or
+/// `AnyConn`, by value or by reference).
+macro_rules! dispatch {
+    ($value:expr, $enum:ident, $c:ident => $body:expr) => {
+        match $value {
+            #[cfg(feature = "postgres")]
+            $enum::Postgres($c) => $body,
+            #[cfg(feature = "mysql")]
+            $enum::MySql($c) => $body,
+            #[cfg(feature = "sqlite")]
+            $enum::Sqlite($c) => $body,
+        }
+    };
+}
+
+/// The connection pool of one backend.
+pub(crate) enum AnyPool {
+    #[cfg(feature = "postgres")]
+    Postgres(Pool<PgManager>),
+    #[cfg(feature = "mysql")]
+    MySql(Pool<MySqlManager>),
+    #[cfg(feature = "sqlite")]
+    Sqlite(Pool<SqliteManager>),
+}
+
+/// One checked-out connection; dropping it returns it to its pool.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "moved once per checkout; boxing would allocate per checkout"
+)]
+pub(crate) enum AnyConn {
+    #[cfg(feature = "postgres")]
+    Postgres(Object<PgManager>),
+    #[cfg(feature = "mysql")]
+    MySql(Object<MySqlManager>),
+    #[cfg(feature = "sqlite")]
+    Sqlite(Object<SqliteManager>),
+}
+
+#[cfg(not(all(feature = "postgres", feature = "mysql", feature = "sqlite")))]
+fn not_compiled(feature: &str) -> Error {
+    Error::Config(format!(
+        "support for this database is not compiled in: enable the `{feature}` feature of `orm`"
+    ))
+}
+
+fn build<M: Manager<Error = Error>>(manager: M, cfg: &DatabaseConfig) -> Result<Pool<M>> {
+    Pool::builder(manager)
+        .max_size(cfg.max_connections())
+        .runtime(Runtime::Tokio1)
+        .timeouts(Timeouts {
+            wait: Some(cfg.acquire_timeout()),
+            create: Some(cfg.connect_timeout()),
+            recycle: Some(cfg.connect_timeout()),
+        })
+        .build()
+        .map_err(|e| Error::Config(format!("cannot build the connection pool: {e}")))
+}
+
+/// The URL mysql_async accepts: `mariadb://` is spelled `mysql://`.
+#[cfg(feature = "mysql")]
+fn mysql_url(url: &str) -> std::borrow::Cow<'_, str> {
+    match url.get(..10) {
+        Some(s) if s.eq_ignore_ascii_case("mariadb://") => format!("mysql://{}", &url[10..]).into(),
+        _ => url.into(),
+    }
+}
+
+impl AnyPool {
+    /// Builds the pool for `cfg`'s backend; opens no connection.
+    pub(crate) fn new(cfg: &DatabaseConfig) -> Result<Self> {
+        let url = cfg.backend_url();
+        let opts = cfg.connect_options();
+        match cfg.dialect() {
+            #[cfg(feature = "postgres")]
+            Dialect::Postgres => Ok(AnyPool::Postgres(build(PgManager::new(url, opts)?, cfg)?)),
+            #[cfg(feature = "mysql")]
+            Dialect::MySql => Ok(AnyPool::MySql(build(
+                MySqlManager::new(&mysql_url(url), opts)?,
+                cfg,
+            )?)),
+            #[cfg(feature = "sqlite")]
+            Dialect::Sqlite => Ok(AnyPool::Sqlite(build(SqliteManager::new(url, opts)?, cfg)?)),
+            #[cfg(not(feature = "postgres"))]
+            Dialect::Postgres => Err(not_compiled("postgres")),
+            #[cfg(not(feature = "mysql"))]
+            Dialect::MySql => Err(not_compiled("mysql")),
+            #[cfg(not(feature = "sqlite"))]
+            Dialect::Sqlite => Err(not_compiled("sqlite")),
+        }
+    }
+
+    /// Checks a connection out, waiting at most the acquire timeout.
+    pub(crate) async fn get(&self) -> Result<AnyConn> {
+        let timeouts = self.timeouts();
+        let map = |e| pool_error(e, &timeouts);
+        match self {
+            #[cfg(feature = "postgres")]
+            AnyPool::Postgres(p) => p.get().await.map(AnyConn::Postgres).map_err(map),
+            #[cfg(feature = "mysql")]
+            AnyPool::MySql(p) => p.get().await.map(AnyConn::MySql).map_err(map),
+            #[cfg(feature = "sqlite")]
+            AnyPool::Sqlite(p) => p.get().await.map(AnyConn::Sqlite).map_err(map),
+        }
+    }
+
+    fn timeouts(&self) -> Timeouts {
+        dispatch!(self, AnyPool, p => p.timeouts())
+    }
+
+    /// Size, idle connections and limits.
+    pub(crate) fn status(&self) -> deadpool::Status {
+        dispatch!(self, AnyPool, p => p.status())
+    }
+
+    /// Closes the pool: idle connections are dropped, checked-out ones when they come back, and
+    /// waiting or later checkouts fail with `Error::PoolClosed`.
+    pub(crate) fn close(&self) {
+        dispatch!(self, AnyPool, p => p.close())
+    }
+
+    /// `true` once [`AnyPool::close`] ran.
+    pub(crate) fn is_closed(&self) -> bool {
+        dispatch!(self, AnyPool, p => p.is_closed())
+    }
+}
+
+fn pool_error(e: PoolError<Error>, timeouts: &Timeouts) -> Error {
+    let or_zero = |t: Option<Duration>| t.unwrap_or_default();
+    match e {
+        PoolError::Backend(e) => e,
+        PoolError::Closed => Error::PoolClosed,
+        PoolError::Timeout(TimeoutType::Create) => Error::connect(
+            format!(
+                "timed out after {:?} opening a connection",
+                or_zero(timeouts.create)
+            ),
+            None,
+        ),
+        PoolError::Timeout(TimeoutType::Wait | TimeoutType::Recycle) => Error::PoolTimeout {
+            waited: or_zero(timeouts.wait),
+        },
+        PoolError::NoRuntimeSpecified => {
+            Error::Config("the connection pool has no async runtime".into())
+        }
+        PoolError::PostCreateHook(e) => {
+            Error::connect(format!("connection setup failed: {e}"), None)
+        }
+    }
+}
+
+impl AnyConn {
+    /// Dialect and capabilities of this connection's server.
+    pub(crate) fn backend(&self) -> Backend {
+        dispatch!(self, AnyConn, c => c.backend())
+    }
+
+    /// `false` when the connection may hold an open transaction or an interrupted operation.
+    pub(crate) fn is_reusable(&self) -> bool {
+        dispatch!(self, AnyConn, c => c.is_reusable())
+    }
+
+    /// Removes the connection from its pool for good (it is closed, and the pool may open another).
+    pub(crate) fn discard(self) {
+        dispatch!(self, AnyConn, c => drop(Object::take(c)))
+    }
+
+    /// Rolls back whatever is open and makes the connection clean, or fails.
+    pub(crate) async fn reset(&mut self) -> Result<()> {
+        dispatch!(self, AnyConn, c => c.reset().await)
+    }
+
+    pub(crate) async fn execute(&mut self, st: Statement) -> Result<ExecResult> {
+        let span = query_span(self.backend().dialect, &st.sql);
+        dispatch!(self, AnyConn, c => traced(span, c.execute(st)).await)
+    }
+
+    pub(crate) async fn fetch_all<T: FromRow>(&mut self, st: Statement) -> Result<Vec<T>> {
+        let span = query_span(self.backend().dialect, &st.sql);
+        dispatch!(self, AnyConn, c => traced(span, c.fetch_all(st)).await)
+    }
+
+    pub(crate) async fn fetch_optional<T: FromRow>(&mut self, st: Statement) -> Result<Option<T>> {
+        let span = query_span(self.backend().dialect, &st.sql);
+        dispatch!(self, AnyConn, c => traced(span, c.fetch_optional(st)).await)
+    }
+
+    /// The span of a transaction-control statement: `top` at depth 0, `<nested> sp_<depth>` below.
+    fn control_span(&self, depth: u32, top: &'static str, nested: &'static str) -> Span {
+        let dialect = self.backend().dialect;
+        if depth == 0 {
+            query_span(dialect, top)
+        } else {
+            query_span(dialect, &format!("{nested} sp_{depth}"))
+        }
+    }
+
+    /// BEGIN (`depth == 0`) or SAVEPOINT `sp_<depth>`.
+    pub(crate) async fn begin(&mut self, depth: u32, opts: TxOptions) -> Result<()> {
+        let span = self.control_span(depth, "BEGIN", "SAVEPOINT");
+        dispatch!(self, AnyConn, c => traced(span, c.begin(depth, opts)).await)
+    }
+
+    /// COMMIT (`depth == 0`) or RELEASE `sp_<depth>`.
+    pub(crate) async fn commit(&mut self, depth: u32) -> Result<()> {
+        let span = self.control_span(depth, "COMMIT", "RELEASE");
+        dispatch!(self, AnyConn, c => traced(span, c.commit(depth)).await)
+    }
+
+    /// ROLLBACK (`depth == 0`) or ROLLBACK TO `sp_<depth>` and RELEASE it.
+    pub(crate) async fn rollback(&mut self, depth: u32) -> Result<()> {
+        let span = self.control_span(depth, "ROLLBACK", "ROLLBACK TO");
+        dispatch!(self, AnyConn, c => traced(span, c.rollback(depth)).await)
+    }
+}

@@ -1,0 +1,112 @@
+//! SQLite backend: rusqlite (bundled SQLite) on one dedicated OS thread per connection.
+//!
+//! Contract:
+//! - Each call hands one whole statement to the connection's worker thread and awaits one answer:
+//!   preparing (from the per-connection statement cache), binding, stepping every row and decoding
+//!   them with `FromRow` all happen on the worker. Nothing blocks the async runtime and rows never
+//!   cross the thread boundary one by one.
+//! - Transactions: read-write ones start with `BEGIN IMMEDIATE`, read-only ones with `BEGIN DEFERRED`
+//!   under `PRAGMA query_only`; savepoints are `SAVEPOINT sp_<n>` / `RELEASE sp_<n>` /
+//!   `ROLLBACK TO sp_<n>` + `RELEASE sp_<n>`. SQLite transactions are serializable, so isolation
+//!   levels are accepted and have no further effect.
+//! - Recycling rolls back an open transaction (after interrupting a statement a dropped call left
+//!   running) instead of discarding the connection, so an in-memory database survives; a connection
+//!   whose worker stopped is discarded.
+
+mod error;
+mod exec;
+mod open;
+mod row;
+mod url;
+mod value;
+mod worker;
+
+use deadpool::managed::{self, Metrics, RecycleResult};
+use orm_core::{Backend, Error, ExecResult, FromRow, Result, Statement};
+
+use self::worker::Worker;
+use crate::conn::{Conn, TxOptions};
+use crate::options::ConnectOptions;
+
+pub(crate) use self::url::SqliteUrl;
+
+/// Opens and recycles SQLite connections for the pool.
+#[derive(Debug)]
+pub(crate) struct SqliteManager {
+    url: SqliteUrl,
+    opts: ConnectOptions,
+}
+
+impl SqliteManager {
+    /// A manager for `url` (a `sqlite:` URL without this crate's pool parameters).
+    pub(crate) fn new(url: &str, opts: &ConnectOptions) -> Result<Self> {
+        Ok(SqliteManager {
+            url: SqliteUrl::parse(url)?,
+            opts: opts.clone(),
+        })
+    }
+}
+
+impl managed::Manager for SqliteManager {
+    type Type = SqliteConn;
+    type Error = Error;
+
+    async fn create(&self) -> Result<SqliteConn> {
+        let worker = Worker::start(self.url.clone(), self.opts.clone()).await?;
+        Ok(SqliteConn { worker })
+    }
+
+    async fn recycle(&self, conn: &mut SqliteConn, _: &Metrics) -> RecycleResult<Error> {
+        if !conn.is_reusable() {
+            conn.reset().await?;
+        }
+        Ok(())
+    }
+}
+
+/// One SQLite connection, owned by its worker thread.
+#[derive(Debug)]
+pub(crate) struct SqliteConn {
+    worker: Worker,
+}
+
+impl Conn for SqliteConn {
+    fn backend(&self) -> Backend {
+        Backend::SQLITE
+    }
+
+    async fn execute(&mut self, st: Statement) -> Result<ExecResult> {
+        self.worker.run(move |c| exec::execute(c, &st)).await
+    }
+
+    async fn fetch_all<T: FromRow>(&mut self, st: Statement) -> Result<Vec<T>> {
+        self.worker.run(move |c| exec::fetch_all(c, &st)).await
+    }
+
+    async fn fetch_optional<T: FromRow>(&mut self, st: Statement) -> Result<Option<T>> {
+        self.worker.run(move |c| exec::fetch_optional(c, &st)).await
+    }
+
+    async fn begin(&mut self, depth: u32, opts: TxOptions) -> Result<()> {
+        self.worker
+            .run(move |c| exec::begin(c, depth, opts.read_only))
+            .await
+    }
+
+    async fn commit(&mut self, depth: u32) -> Result<()> {
+        self.worker.run(move |c| exec::commit(c, depth)).await
+    }
+
+    async fn rollback(&mut self, depth: u32) -> Result<()> {
+        self.worker.run(move |c| exec::rollback(c, depth)).await
+    }
+
+    fn is_reusable(&self) -> bool {
+        self.worker.is_reusable()
+    }
+
+    async fn reset(&mut self) -> Result<()> {
+        self.worker.interrupt_abandoned();
+        self.worker.run(exec::reset).await
+    }
+}

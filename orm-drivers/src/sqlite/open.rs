@@ -1,0 +1,69 @@
+//! Opening and configuring one SQLite connection (on its worker thread).
+//!
+//! Contract: every connection gets `busy_timeout`, `foreign_keys = ON`, `case_sensitive_like = ON`
+//! (LIKE is case-sensitive, as on the other backends) and its statement-cache size. A writable file
+//! also gets `journal_mode = WAL` and `synchronous = NORMAL`. Reading the header happens here, so a
+//! missing file (without `mode=rwc`), an unreadable one or one that is not a database fails with
+//! `Error::Connect`, never later and never with a panic.
+
+use orm_core::{Error, Result};
+use rusqlite::{Connection, MAIN_DB, OpenFlags};
+
+use super::url::{Location, Mode, SqliteUrl};
+use crate::options::ConnectOptions;
+
+/// Opens and configures a connection for `url`.
+pub(crate) fn open(url: &SqliteUrl, opts: &ConnectOptions) -> Result<Connection> {
+    let cache = if url.shared_cache {
+        OpenFlags::SQLITE_OPEN_SHARED_CACHE
+    } else {
+        OpenFlags::SQLITE_OPEN_PRIVATE_CACHE
+    };
+    let base = OpenFlags::SQLITE_OPEN_NO_MUTEX | cache;
+    let create = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
+    let opened = match &url.location {
+        Location::Memory => Connection::open_in_memory_with_flags(create | base),
+        Location::NamedMemory(name) => Connection::open_with_flags(
+            SqliteUrl::memory_uri(name, url.shared_cache),
+            create | OpenFlags::SQLITE_OPEN_URI | base,
+        ),
+        Location::File(path) => {
+            let mode = match url.mode {
+                Mode::Ro => OpenFlags::SQLITE_OPEN_READ_ONLY,
+                Mode::Rw => OpenFlags::SQLITE_OPEN_READ_WRITE,
+                Mode::Rwc => create,
+            };
+            Connection::open_with_flags(path, mode | base)
+        }
+    };
+    let conn = opened.map_err(|e| open_error(url, e))?;
+    configure(&conn, url, opts).map_err(|e| open_error(url, e))?;
+    Ok(conn)
+}
+
+fn configure(conn: &Connection, url: &SqliteUrl, opts: &ConnectOptions) -> rusqlite::Result<()> {
+    conn.busy_timeout(opts.busy_timeout)?;
+    conn.set_prepared_statement_cache_capacity(opts.statement_cache_capacity);
+    if matches!(url.location, Location::File(_)) {
+        if conn.is_readonly(MAIN_DB)? {
+            conn.query_row("PRAGMA schema_version", [], |_| Ok(()))?;
+        } else {
+            conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+            conn.execute_batch("PRAGMA synchronous = NORMAL")?;
+        }
+    }
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA case_sensitive_like = ON")
+}
+
+fn open_error(url: &SqliteUrl, e: rusqlite::Error) -> Error {
+    let hint = match (&url.location, url.mode) {
+        (Location::File(path), Mode::Rw | Mode::Ro) if !path.exists() => {
+            " (the file does not exist; add ?mode=rwc to create it)"
+        }
+        _ => "",
+    };
+    Error::connect(
+        format!("cannot open SQLite database {}: {e}{hint}", url.describe()),
+        Some(Box::new(e)),
+    )
+}
