@@ -19,17 +19,30 @@ pub struct User {
 
 #[tokio::main]
 async fn main() -> orm::Result<()> {
-    let url = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "sqlite://quickstart.db?mode=rwc".into());
+    let url = std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "sqlite://quickstart.db?mode=rwc".into());
     let db = Database::connect(&url).await?;
     println!("connected: {}", db.config());
     db.drop_table::<User>().await?;
     db.create_table::<User>().await?;
 
-    let mut john = User { id: 0, name: "John".into(), email: "john@example.com".into(), hair_color: None };
+    let mut john = User {
+        id: 0,
+        name: "John".into(),
+        email: "john@example.com".into(),
+        hair_color: None,
+    };
     john.insert(&db).await?;
     println!("inserted {john:?}");
 
-    let mut jane = User { id: 0, name: "Jane".into(), email: "jane@example.com".into(), hair_color: Some("black".into()) };
+    let mut jane = User {
+        id: 0,
+        name: "Jane".into(),
+        email: "jane@example.com".into(),
+        hair_color: Some("black".into()),
+    };
     jane.insert(&db).await?;
 
     let same = User::get(&db, john.id).await?;
@@ -45,7 +58,11 @@ async fn main() -> orm::Result<()> {
         .await?;
     println!("black-haired J-names: {black:?}");
 
-    let duplicate = User { id: 0, name: "Impostor".into(), ..john.clone() };
+    let duplicate = User {
+        id: 0,
+        name: "Impostor".into(),
+        ..john.clone()
+    };
     match duplicate.clone().insert(&db).await {
         Err(e) if e.is_unique_violation() => println!("Email already exists"),
         other => other?,

@@ -23,8 +23,14 @@ static POOL: OnceCell<Database> = OnceCell::const_new();
 
 async fn pool() -> orm::Result<&'static Database> {
     POOL.get_or_try_init(|| async {
-        let url = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "sqlite://serverless_users.db?mode=rwc".into());
-        let max: usize = std::env::var("DATABASE_MAX_CONNECTIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+        let url = std::env::var("DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| "sqlite://serverless_users.db?mode=rwc".into());
+        let max: usize = std::env::var("DATABASE_MAX_CONNECTIONS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1);
         let db = Database::builder(&url).max_connections(max).build().await?;
         db.create_table::<User>().await?;
         Ok(db)
@@ -52,14 +58,22 @@ async fn invoke(event: Event<'_>) -> orm::Result<String> {
     let db = pool().await?;
     match event {
         Event::Create { name, email } => {
-            let mut user = User { id: 0, name: name.into(), email: email.into() };
+            let mut user = User {
+                id: 0,
+                name: name.into(),
+                email: email.into(),
+            };
             user.insert(db).await?;
             Ok(format!("created user {}", user.id))
         }
         Event::CreateInTransaction { name, email } => {
             let id = db
                 .transaction(async |tx| {
-                    let mut user = User { id: 0, name: name.into(), email: email.into() };
+                    let mut user = User {
+                        id: 0,
+                        name: name.into(),
+                        email: email.into(),
+                    };
                     user.insert(tx).await?;
                     Ok::<_, orm::Error>(user.id)
                 })
@@ -68,7 +82,11 @@ async fn invoke(event: Event<'_>) -> orm::Result<String> {
         }
         Event::List => {
             let users = User::query().order_by(User::ID.asc()).all(db).await?;
-            Ok(users.iter().map(|u| format!("{} <{}>", u.name, u.email)).collect::<Vec<_>>().join(", "))
+            Ok(users
+                .iter()
+                .map(|u| format!("{} <{}>", u.name, u.email))
+                .collect::<Vec<_>>()
+                .join(", "))
         }
     }
 }
@@ -79,10 +97,22 @@ async fn main() {
     let ada = format!("ada-{run}@example.com");
     let bob = format!("bob-{run}@example.com");
     for event in [
-        Event::Create { name: "Ada", email: &ada },
-        Event::Create { name: "Ada again", email: &ada },
-        Event::CreateInTransaction { name: "Bob", email: &bob },
-        Event::CreateInTransaction { name: "Bob again", email: &bob },
+        Event::Create {
+            name: "Ada",
+            email: &ada,
+        },
+        Event::Create {
+            name: "Ada again",
+            email: &ada,
+        },
+        Event::CreateInTransaction {
+            name: "Bob",
+            email: &bob,
+        },
+        Event::CreateInTransaction {
+            name: "Bob again",
+            email: &bob,
+        },
         Event::List,
     ] {
         let (status, body) = handle(event).await;

@@ -37,8 +37,12 @@ pub const DEFAULT_MYSQL_URL: &str = "mysql://root@127.0.0.1:3306/test";
 pub fn server_url(kind: Kind) -> Option<String> {
     match kind {
         Kind::Sqlite => None,
-        Kind::Postgres => Some(std::env::var("ORM_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.into())),
-        Kind::MySql => Some(std::env::var("ORM_TEST_MYSQL_URL").unwrap_or_else(|_| DEFAULT_MYSQL_URL.into())),
+        Kind::Postgres => Some(
+            std::env::var("ORM_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.into()),
+        ),
+        Kind::MySql => {
+            Some(std::env::var("ORM_TEST_MYSQL_URL").unwrap_or_else(|_| DEFAULT_MYSQL_URL.into()))
+        }
     }
 }
 
@@ -61,21 +65,32 @@ pub struct TestDb {
 
 impl std::fmt::Debug for TestDb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestDb").field("kind", &self.kind).field("name", &self.name).finish()
+        f.debug_struct("TestDb")
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .finish()
     }
 }
 
 /// A schema/database name unique to this test and process, within the servers' 63-byte limit.
 fn isolated_name(test: &str) -> String {
-    let test: String = test.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').take(44).collect();
+    let test: String = test
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(44)
+        .collect();
     format!("orm_t_{test}_{}", std::process::id())
 }
 
 fn with_path(url: &str, db_name: &str) -> String {
     // mysql://user@host:port/db?params -> replace the path segment.
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let host_end = base[scheme_end..].find('/').map_or(base.len(), |i| scheme_end + i);
+    let host_end = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
     let mut out = format!("{}/{}", &base[..host_end], db_name);
     if let Some(q) = query {
         out.push('?');
@@ -122,7 +137,14 @@ impl TestDb {
                 let dir = tempfile::tempdir().expect("temporary directory");
                 let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
                 let db = Database::connect(&url).await.expect("open SQLite file");
-                Some(TestDb { db, url, kind, name, admin: None, _dir: Some(dir) })
+                Some(TestDb {
+                    db,
+                    url,
+                    kind,
+                    name,
+                    admin: None,
+                    _dir: Some(dir),
+                })
             }
             Kind::Postgres => {
                 let server = server_url(kind)?;
@@ -132,10 +154,22 @@ impl TestDb {
                 };
                 let ddl = AssertSqlSafe(format!("DROP SCHEMA IF EXISTS \"{name}\" CASCADE"));
                 raw(ddl).execute(&admin).await.expect("drop schema");
-                raw(AssertSqlSafe(format!("CREATE SCHEMA \"{name}\""))).execute(&admin).await.expect("create schema");
+                raw(AssertSqlSafe(format!("CREATE SCHEMA \"{name}\"")))
+                    .execute(&admin)
+                    .await
+                    .expect("create schema");
                 let url = with_param(&server, &format!("options=-csearch_path%3D{name}"));
-                let db = Database::connect(&url).await.expect("connect to isolated schema");
-                Some(TestDb { db, url, kind, name, admin: Some(admin), _dir: None })
+                let db = Database::connect(&url)
+                    .await
+                    .expect("connect to isolated schema");
+                Some(TestDb {
+                    db,
+                    url,
+                    kind,
+                    name,
+                    admin: Some(admin),
+                    _dir: None,
+                })
             }
             Kind::MySql => {
                 let server = server_url(kind)?;
@@ -143,14 +177,28 @@ impl TestDb {
                     Ok(db) => db,
                     Err(e) => return unreachable(kind, &server, &e),
                 };
-                raw(AssertSqlSafe(format!("DROP DATABASE IF EXISTS `{name}`"))).execute(&admin).await.expect("drop database");
-                raw(AssertSqlSafe(format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")))
+                raw(AssertSqlSafe(format!("DROP DATABASE IF EXISTS `{name}`")))
                     .execute(&admin)
                     .await
-                    .expect("create database");
+                    .expect("drop database");
+                raw(AssertSqlSafe(format!(
+                    "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+                )))
+                .execute(&admin)
+                .await
+                .expect("create database");
                 let url = with_path(&server, &name);
-                let db = Database::connect(&url).await.expect("connect to isolated database");
-                Some(TestDb { db, url, kind, name, admin: Some(admin), _dir: None })
+                let db = Database::connect(&url)
+                    .await
+                    .expect("connect to isolated database");
+                Some(TestDb {
+                    db,
+                    url,
+                    kind,
+                    name,
+                    admin: Some(admin),
+                    _dir: None,
+                })
             }
         }
     }
@@ -187,7 +235,9 @@ where
     F: FnOnce(TestDb) -> Fut,
     Fut: Future<Output = (TestDb, orm::Result<()>)>,
 {
-    let Some(t) = TestDb::new(kind, test).await else { return };
+    let Some(t) = TestDb::new(kind, test).await else {
+        return;
+    };
     let (t, result) = f(t).await;
     t.cleanup().await;
     if let Err(e) = result {

@@ -19,7 +19,13 @@ pub struct User {
 impl User {
     /// A user with a unique email derived from `name`.
     pub fn new(name: &str, age: i32) -> Self {
-        User { id: 0, name: name.into(), email: format!("{}@example.com", name.to_lowercase()), hair_color: None, age }
+        User {
+            id: 0,
+            name: name.into(),
+            email: format!("{}@example.com", name.to_lowercase()),
+            hair_color: None,
+            age,
+        }
     }
 }
 

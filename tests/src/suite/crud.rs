@@ -2,8 +2,8 @@
 
 use orm::prelude::*;
 
-use crate::models::{ApiKey, Membership, User};
 use crate::TestDb;
+use crate::models::{ApiKey, Membership, User};
 
 pub async fn insert_writes_back_generated_key(t: &TestDb) -> Result<()> {
     let db = &t.db;
@@ -34,8 +34,14 @@ pub async fn find_by_unique_field(t: &TestDb) -> Result<()> {
     db.create_table::<User>().await?;
     let mut u = User::new("Cleo", 22);
     u.insert(db).await?;
-    assert_eq!(User::find_by_email(db, "cleo@example.com").await?, Some(u.clone()));
-    assert_eq!(User::find_by_email(db, String::from("nobody@example.com")).await?, None);
+    assert_eq!(
+        User::find_by_email(db, "cleo@example.com").await?,
+        Some(u.clone())
+    );
+    assert_eq!(
+        User::find_by_email(db, String::from("nobody@example.com")).await?,
+        None
+    );
     Ok(())
 }
 
@@ -103,7 +109,9 @@ pub async fn insert_many_chunks_under_bind_limit(t: &TestDb) -> Result<()> {
     let db = &t.db;
     db.create_table::<User>().await?;
     // 2,500 rows x 4 columns = 10,000 parameters: several statements on every backend.
-    let mut users: Vec<User> = (0..2500).map(|i| User::new(&format!("bulk{i}"), i)).collect();
+    let mut users: Vec<User> = (0..2500)
+        .map(|i| User::new(&format!("bulk{i}"), i))
+        .collect();
     User::insert_many(db, &mut users).await?;
     assert_eq!(User::query().count(db).await?, 2500);
     let ids: std::collections::HashSet<i64> = users.iter().map(|u| u.id).collect();
@@ -116,18 +124,44 @@ pub async fn insert_many_chunks_under_bind_limit(t: &TestDb) -> Result<()> {
 pub async fn composite_primary_key(t: &TestDb) -> Result<()> {
     let db = &t.db;
     db.create_table::<Membership>().await?;
-    let mut m = Membership { org: "acme".into(), user_id: 7, role: "admin".into() };
+    let mut m = Membership {
+        org: "acme".into(),
+        user_id: 7,
+        role: "admin".into(),
+    };
     m.insert(db).await?;
-    Membership { org: "acme".into(), user_id: 8, role: "dev".into() }.insert(db).await?;
-    Membership { org: "zeta".into(), user_id: 7, role: "dev".into() }.insert(db).await?;
+    Membership {
+        org: "acme".into(),
+        user_id: 8,
+        role: "dev".into(),
+    }
+    .insert(db)
+    .await?;
+    Membership {
+        org: "zeta".into(),
+        user_id: 7,
+        role: "dev".into(),
+    }
+    .insert(db)
+    .await?;
     assert_eq!(Membership::get(db, ("acme", 7)).await?, m);
     m.role = "owner".into();
     m.update(db).await?;
-    assert_eq!(Membership::get(db, ("acme".to_string(), 7)).await?.role, "owner");
+    assert_eq!(
+        Membership::get(db, ("acme".to_string(), 7)).await?.role,
+        "owner"
+    );
     assert!(Membership::delete_by_id(db, ("zeta", 7)).await?);
     assert_eq!(Membership::find(db, ("zeta", 7)).await?, None);
     assert_eq!(Membership::query().count(db).await?, 2);
-    let dup = Membership { org: "acme".into(), user_id: 7, role: "x".into() }.insert(db).await.unwrap_err();
+    let dup = Membership {
+        org: "acme".into(),
+        user_id: 7,
+        role: "x".into(),
+    }
+    .insert(db)
+    .await
+    .unwrap_err();
     assert!(dup.is_unique_violation(), "{dup:?}");
     Ok(())
 }
@@ -136,12 +170,18 @@ pub async fn text_primary_key_and_default_table_name(t: &TestDb) -> Result<()> {
     let db = &t.db;
     db.create_table::<ApiKey>().await?;
     assert_eq!(<ApiKey as Model>::TABLE, "api_key");
-    let mut k = ApiKey { key: "k-1".into(), owner: "ann".into() };
+    let mut k = ApiKey {
+        key: "k-1".into(),
+        owner: "ann".into(),
+    };
     k.insert(db).await?;
     k.owner = "bob".into();
     k.save(db).await?;
     assert_eq!(ApiKey::get(db, "k-1").await?.owner, "bob");
-    let mut fresh = ApiKey { key: "k-2".into(), owner: "cy".into() };
+    let mut fresh = ApiKey {
+        key: "k-2".into(),
+        owner: "cy".into(),
+    };
     fresh.save(db).await?;
     assert_eq!(ApiKey::query().count(db).await?, 2);
     Ok(())

@@ -2,8 +2,8 @@
 
 use orm::prelude::*;
 
-use crate::models::AllTypes;
 use crate::TestDb;
+use crate::models::AllTypes;
 
 async fn round_trip(db: &Database, mut row: AllTypes) -> Result<()> {
     row.insert(db).await?;
@@ -45,7 +45,12 @@ pub async fn type_edges_round_trip(t: &TestDb) -> Result<()> {
     .await?;
     round_trip(
         db,
-        AllTypes { text: "🦀".repeat(10_000), bytes: vec![0; 100_000], double: f64::MIN, ..AllTypes::default() },
+        AllTypes {
+            text: "🦀".repeat(10_000),
+            bytes: vec![0; 100_000],
+            double: f64::MIN,
+            ..AllTypes::default()
+        },
     )
     .await?;
     assert_eq!(AllTypes::query().count(db).await?, 3);
@@ -55,11 +60,27 @@ pub async fn type_edges_round_trip(t: &TestDb) -> Result<()> {
 pub async fn nulls_are_none_and_filterable(t: &TestDb) -> Result<()> {
     let db = &t.db;
     db.create_table::<AllTypes>().await?;
-    let mut a = AllTypes { opt_text: Some("x".into()), ..AllTypes::default() };
+    let mut a = AllTypes {
+        opt_text: Some("x".into()),
+        ..AllTypes::default()
+    };
     a.insert(db).await?;
     AllTypes::default().insert(db).await?;
-    assert_eq!(AllTypes::query().filter(AllTypes::OPT_TEXT.is_null()).count(db).await?, 1);
-    assert_eq!(AllTypes::query().filter(AllTypes::OPT_TEXT.eq("x")).one(db).await?.id, a.id);
+    assert_eq!(
+        AllTypes::query()
+            .filter(AllTypes::OPT_TEXT.is_null())
+            .count(db)
+            .await?,
+        1
+    );
+    assert_eq!(
+        AllTypes::query()
+            .filter(AllTypes::OPT_TEXT.eq("x"))
+            .one(db)
+            .await?
+            .id,
+        a.id
+    );
     a.opt_text = None;
     a.update(db).await?;
     assert_eq!(AllTypes::get(db, a.id).await?.opt_text, None);
@@ -69,12 +90,19 @@ pub async fn nulls_are_none_and_filterable(t: &TestDb) -> Result<()> {
 pub async fn u64_overflow_is_a_typed_error(t: &TestDb) -> Result<()> {
     let db = &t.db;
     db.create_table::<AllTypes>().await?;
-    let mut row = AllTypes { unsigned64: u64::MAX, ..AllTypes::default() };
+    let mut row = AllTypes {
+        unsigned64: u64::MAX,
+        ..AllTypes::default()
+    };
     let err = row.insert(db).await.unwrap_err();
     assert!(matches!(err, Error::Encode { .. }), "{err:?}");
     assert_eq!(AllTypes::query().count(db).await?, 0, "nothing was written");
     // A filter value that does not fit is rejected the same way, before anything is sent.
-    let err = AllTypes::query().filter(AllTypes::UNSIGNED64.eq(u64::MAX)).count(db).await.unwrap_err();
+    let err = AllTypes::query()
+        .filter(AllTypes::UNSIGNED64.eq(u64::MAX))
+        .count(db)
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Encode { .. }), "{err:?}");
     Ok(())
 }
@@ -84,10 +112,17 @@ pub async fn out_of_range_decode_is_a_typed_error(t: &TestDb) -> Result<()> {
     db.create_table::<AllTypes>().await?;
     let mut row = AllTypes::default();
     row.insert(db).await?;
-    raw("UPDATE all_types SET big = ? WHERE id = ?").bind(-5i64).bind(row.id).execute(db).await?;
+    raw("UPDATE all_types SET big = ? WHERE id = ?")
+        .bind(-5i64)
+        .bind(row.id)
+        .execute(db)
+        .await?;
     let as_u32: Result<Vec<(u32,)>> = raw("SELECT big FROM all_types").fetch_all(db).await;
     let err = as_u32.unwrap_err();
-    assert!(matches!(&err, Error::Decode { column, .. } if column == "big"), "{err:?}");
+    assert!(
+        matches!(&err, Error::Decode { column, .. } if column == "big"),
+        "{err:?}"
+    );
     let as_u64: Result<Vec<(u64,)>> = raw("SELECT big FROM all_types").fetch_all(db).await;
     assert!(matches!(as_u64.unwrap_err(), Error::Decode { .. }));
     Ok(())
