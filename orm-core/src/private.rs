@@ -28,9 +28,3 @@ pub fn decode_named<T: Decode, R: RawRow + ?Sized>(
         )),
     }
 }
-
-/// Compile-time check that a field type is supported; errors point at the field's type.
-pub const fn assert_field_type<T: FieldType>() {}
-
-/// Compile-time check that an auto-increment field is an integer.
-pub const fn assert_auto_increment<T: AutoIncrement>() {}

@@ -16,7 +16,7 @@ mod tests;
 
 /// Maps a struct with named fields to a table.
 ///
-/// ```ignore
+/// ```
 /// use orm::prelude::*;
 ///
 /// #[derive(Model, Debug, Clone, PartialEq)]
