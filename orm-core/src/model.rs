@@ -75,6 +75,16 @@ impl<T: ColumnType> FieldType for Option<T> {
     const NULLABLE: bool = true;
 }
 
+/// Types that may be primary-key columns: every [`ColumnType`], never an `Option`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a primary-key column",
+    label = "primary-key columns are NOT NULL",
+    note = "use the plain type (for example `i64`), not `Option<_>`, for a #[orm(primary_key)] field"
+)]
+pub trait KeyColumn: ColumnType {}
+
+impl<T: ColumnType> KeyColumn for T {}
+
 /// Integer types that may be auto-increment keys.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be an auto_increment column",

@@ -3,7 +3,7 @@
 pub use crate::column::Column;
 pub use crate::error::{Error, Result};
 pub use crate::executor::Executor;
-pub use crate::model::{AutoIncrement, ColumnDef, FieldType, KeyParam, Model, SqlType};
+pub use crate::model::{AutoIncrement, ColumnDef, FieldType, KeyColumn, KeyParam, Model, SqlType};
 pub use crate::model_ext::ModelExt;
 pub use crate::query::Query;
 pub use crate::row::{Decode, FromRawRow, FromRow, RawRow};

@@ -52,6 +52,8 @@ pub fn items(m: &Model, p: &TokenStream) -> TokenStream {
             }
         }
 
+        const fn __orm_key_column<T: #p::KeyColumn>() {}
+
         #auto_increment
     }
 }
@@ -66,6 +68,11 @@ pub fn field(ty: &Type, row: &TokenStream) -> TokenStream {
 /// methods are not generic).
 pub fn no_row(p: &TokenStream) -> TokenStream {
     quote!(dyn #p::RawRow)
+}
+
+/// `const _: () = __orm_key_column::<ty>();`: a primary-key field must not be an `Option`.
+pub fn key_column_check(ty: &Type) -> TokenStream {
+    quote!(const _: () = __orm_key_column::<#ty>();)
 }
 
 /// `__orm_auto_increment::<ty>()`.

@@ -37,6 +37,7 @@ pub fn expand(m: &Model, p: &TokenStream) -> TokenStream {
         None => quote!(#p::Option::None),
     };
 
+    let key_checks = m.key_fields().map(|f| field_ops::key_column_check(f.ty));
     let key_types = m.key_fields().map(|f| f.ty);
     let key_values = m.key_fields().map(|f| {
         let field = f.ident;
@@ -69,6 +70,8 @@ pub fn expand(m: &Model, p: &TokenStream) -> TokenStream {
     };
 
     quote! {
+        #(#key_checks)*
+
         #[automatically_derived]
         impl #p::Model for #ident {
             const TABLE: &'static ::core::primitive::str = #table;
