@@ -52,6 +52,8 @@ pub struct Backend {
     pub dialect: Dialect,
     /// `INSERT ... RETURNING` works (PostgreSQL, SQLite >= 3.35, MariaDB >= 10.5; not MySQL).
     pub insert_returning: bool,
+    /// The MySQL-dialect server is MariaDB (decides, for example, the NO PAD binary collation's name).
+    pub mariadb: bool,
 }
 
 impl Backend {
@@ -59,20 +61,24 @@ impl Backend {
     pub const POSTGRES: Backend = Backend {
         dialect: Dialect::Postgres,
         insert_returning: true,
+        mariadb: false,
     };
-    /// MySQL (no RETURNING).
+    /// MySQL 8 (no RETURNING).
     pub const MYSQL: Backend = Backend {
         dialect: Dialect::MySql,
         insert_returning: false,
+        mariadb: false,
     };
     /// MariaDB >= 10.5 (INSERT ... RETURNING).
     pub const MARIADB: Backend = Backend {
         dialect: Dialect::MySql,
         insert_returning: true,
+        mariadb: true,
     };
     /// SQLite (bundled, >= 3.35).
     pub const SQLITE: Backend = Backend {
         dialect: Dialect::Sqlite,
         insert_returning: true,
+        mariadb: false,
     };
 }

@@ -7,14 +7,24 @@
 //!   backend) and, on MySQL, the generated insert id.
 //! - `fetch_all` / `fetch_optional` decode rows with [`FromRow`] straight from the driver's row type.
 //!   `fetch_optional` reads the first row and discards the rest without leaving them unread.
+//! - `stream` yields rows as the server sends them, decoded one at a time, so memory stays bounded
+//!   whatever the size of the result ([`RowStream`]). The stream holds a connection until it ends or
+//!   is dropped: the executor's own (other statements on it wait), or for a pool one checked out for
+//!   the stream. An error, a decode error included, is the stream's last item.
 //! - Every returned future is `Send`, so executors work inside `tokio::spawn`ed tasks.
-//! - Dropping a future never leaves the connection dirty for the next user: the implementation
-//!   rolls back, drains or discards it.
+//! - Dropping a future or a stream never leaves the connection dirty for the next user: the
+//!   implementation rolls back, drains or discards it.
 
-use std::future::Future;
+use std::fmt;
+use std::future::{Future, poll_fn};
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
 
 use crate::dialect::Backend;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::render::{self, Statement};
 use crate::row::FromRow;
@@ -47,6 +57,10 @@ pub trait Executor: Send + Sync {
         &self,
         statement: Statement,
     ) -> impl Future<Output = Result<Option<T>>> + Send;
+
+    /// Runs a query and yields its rows as they arrive (see the module docs). Nothing is sent before
+    /// the stream is first polled.
+    fn stream<T: FromRow>(&self, statement: Statement) -> RowStream<'_, T>;
 
     /// `CREATE TABLE IF NOT EXISTS` for `M`, with its unique constraints and indexes.
     fn create_table<M: Model>(&self) -> impl Future<Output = Result<()>> + Send {
@@ -90,5 +104,89 @@ impl<E: Executor + ?Sized> Executor for &E {
         statement: Statement,
     ) -> impl Future<Output = Result<Option<T>>> + Send {
         (**self).fetch_optional(statement)
+    }
+    #[inline]
+    fn stream<T: FromRow>(&self, statement: Statement) -> RowStream<'_, T> {
+        (**self).stream(statement)
+    }
+}
+
+/// The rows of a query, decoded one at a time as they arrive: what [`Executor::stream`] and
+/// [`Query::stream`](crate::Query::stream) return.
+///
+/// Read it with [`next`](Self::next) / [`try_next`](Self::try_next), or use it as a
+/// [`futures_core::Stream`] (it is `Unpin`). It ends after its last row or after its first error.
+/// It holds its connection until then; dropping it early stops the query.
+#[must_use = "a stream does nothing unless it is read"]
+pub struct RowStream<'a, T> {
+    inner: Pin<Box<dyn Stream<Item = Result<T>> + Send + 'a>>,
+}
+
+impl<'a, T> RowStream<'a, T> {
+    /// Wraps a driver's stream of decoded rows.
+    pub fn new(rows: impl Stream<Item = Result<T>> + Send + 'a) -> Self {
+        Self {
+            inner: Box::pin(rows),
+        }
+    }
+
+    /// A stream whose only item is `error`: a statement that could not even be sent.
+    pub fn failed(error: Error) -> Self
+    where
+        T: Send + 'a,
+    {
+        Self::new(Failed {
+            error: Some(error),
+            _t: PhantomData,
+        })
+    }
+
+    /// The next row, an error, or `None` at the end.
+    pub async fn next(&mut self) -> Option<Result<T>> {
+        poll_fn(|cx| self.inner.as_mut().poll_next(cx)).await
+    }
+
+    /// The next row, or `None` at the end; an error is returned as `Err`.
+    pub async fn try_next(&mut self) -> Result<Option<T>> {
+        self.next().await.transpose()
+    }
+}
+
+impl<T> Stream for RowStream<'_, T> {
+    type Item = Result<T>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<T>>> {
+        self.get_mut().inner.as_mut().poll_next(cx)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
+impl<T> fmt::Debug for RowStream<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RowStream")
+            .field("row", &std::any::type_name::<T>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The stream of [`RowStream::failed`].
+struct Failed<T> {
+    error: Option<Error>,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T> Stream for Failed<T> {
+    type Item = Result<T>;
+
+    fn poll_next(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Result<T>>> {
+        Poll::Ready(self.get_mut().error.take().map(Err))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = usize::from(self.error.is_some());
+        (n, Some(n))
     }
 }

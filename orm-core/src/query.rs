@@ -3,7 +3,8 @@
 //! Contract: a `Query<S, R>` reads the tables of scope `S` (a model, or a tuple after joins) and
 //! decodes each row as `R` ([`FromRow`]): the model by default, `(User, Option<Post>)` after a left
 //! join, or whatever [`select`](Query::select) chose. It accepts only conditions and sort keys over
-//! `S`. Nothing runs until a terminal method (`all`, `first`, `one`, `count`, `page`) is awaited.
+//! `S`. Nothing runs until a terminal method (`all`, `first`, `one`, `count`, `page`) is awaited or
+//! the stream of [`stream`](Query::stream) is polled.
 //! Builder misuse that types cannot catch (for example `page(0, ..)`) is an [`Error::InvalidQuery`]
 //! from the terminal method, before anything is sent.
 
@@ -22,7 +23,7 @@ use std::marker::PhantomData;
 use crate::ast::{Expr, Lock, Select, TableRef};
 use crate::dialect::Backend;
 use crate::error::{Error, Result};
-use crate::executor::Executor;
+use crate::executor::{Executor, RowStream};
 use crate::expr::{IntoCondition, IntoOrder};
 use crate::model::Model;
 use crate::render::{self, Statement};
@@ -283,6 +284,17 @@ impl<S, R: FromRow> Query<S, R> {
             (None, _) => Err(Error::NotFound { table }),
             (Some(row), None) => Ok(row),
             (Some(_), Some(_)) => Err(Error::TooManyRows { table }),
+        }
+    }
+
+    /// The matching rows as they arrive, decoded one at a time with bounded memory (see
+    /// [`RowStream`]): `let mut rows = User::query().stream(&db); while let Some(u) = rows.try_next().await? {..}`.
+    /// The statement is sent when the stream is first polled; a query the builder rejects yields its
+    /// error as the only item.
+    pub fn stream<E: Executor>(self, db: &E) -> RowStream<'_, R> {
+        match self.to_statement(&db.backend()) {
+            Ok(st) => db.stream(st),
+            Err(e) => RowStream::failed(e),
         }
     }
 

@@ -2,15 +2,21 @@
 //!
 //! Contract: raw SQL uses `?` for every parameter on every backend; for PostgreSQL the `?`s are
 //! rewritten to `$1, $2, ...`, skipping string literals, quoted identifiers, comments and
-//! dollar-quoted strings. Write `??` for a literal `?` (for PostgreSQL's JSON operators). Values are
-//! always bound, never spliced. Only `&'static str` SQL is accepted directly; SQL assembled at run time
+//! dollar-quoted strings. A backslash never escapes a quote (MySQL sessions run with
+//! `NO_BACKSLASH_ESCAPES`; PostgreSQL and SQLite strings are standard), so `'\'` is one backslash.
+//! Write `??` for a literal `?` (for PostgreSQL's JSON operators). Values are always bound, never
+//! spliced. Only `&'static str` SQL is accepted directly; SQL assembled at run time
 //! must be wrapped in [`AssertSqlSafe`], which makes that choice visible in review.
 
 use std::borrow::Cow;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
 
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
-use crate::executor::{ExecResult, Executor};
+use crate::executor::{ExecResult, Executor, RowStream};
 use crate::render::Statement;
 use crate::row::FromRawRow;
 use crate::value::{ToValue, Value};
@@ -107,11 +113,33 @@ impl Raw {
         Ok(row.map(|r| r.0))
     }
 
+    /// The rows as they arrive, each mapped into `T`, with bounded memory (see [`RowStream`]). A
+    /// statement that cannot be rendered yields its error as the only item.
+    pub fn stream<T: FromRawRow>(self, db: &impl Executor) -> RowStream<'_, T> {
+        match self.to_statement(db.backend().dialect) {
+            Ok(st) => RowStream::new(Unwrapped(db.stream::<ByName<T>>(st))),
+            Err(e) => RowStream::failed(e),
+        }
+    }
+
     /// Runs the query and maps the first row; no row is [`Error::NotFound`].
     pub async fn fetch_one<T: FromRawRow>(self, db: &impl Executor) -> Result<T> {
         self.fetch_optional(db)
             .await?
             .ok_or(Error::NotFound { table: "raw query" })
+    }
+}
+
+/// The rows of [`Raw::stream`]: a stream of [`ByName`] rows, unwrapped.
+struct Unwrapped<'a, T>(RowStream<'a, ByName<T>>);
+
+impl<T> Stream for Unwrapped<'_, T> {
+    type Item = Result<T>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<T>>> {
+        Pin::new(&mut self.get_mut().0)
+            .poll_next(cx)
+            .map(|row| row.map(|r| r.map(|r| r.0)))
     }
 }
 
@@ -166,9 +194,6 @@ pub fn rewrite_placeholders(
                             continue;
                         }
                         break;
-                    }
-                    if b[i] == b'\\' && q != b'"' && dialect == Dialect::MySql {
-                        i += 1;
                     }
                     i += 1;
                 }
@@ -227,4 +252,25 @@ pub fn rewrite_placeholders(
     }
     out.push_str(&sql[copied..]);
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_backslash_does_not_escape_a_quote() {
+        for dialect in [Dialect::Postgres, Dialect::MySql, Dialect::Sqlite] {
+            let st = raw("SELECT ? WHERE a LIKE ? ESCAPE '\\' AND b = '\\'")
+                .bind(1)
+                .bind("x")
+                .to_statement(dialect)
+                .map(|st| st.sql);
+            let want = match dialect {
+                Dialect::Postgres => "SELECT $1 WHERE a LIKE $2 ESCAPE '\\' AND b = '\\'",
+                _ => "SELECT ? WHERE a LIKE ? ESCAPE '\\' AND b = '\\'",
+            };
+            assert_eq!(st.ok().as_deref(), Some(want), "{dialect}");
+        }
+    }
 }

@@ -10,13 +10,16 @@
 //!   a possibly open transaction.
 //! - [`Conn::reset`] is what the pool runs before handing a connection out again: it rolls back an
 //!   open transaction (verified against the server's own status where the protocol reports it) and
-//!   fails when the connection cannot be made clean, so the pool discards it.
+//!   fails when the connection cannot be made clean, so the pool discards it. [`Conn::ping`] is what
+//!   it runs on a reusable connection it suspects dead (see `crate::health`).
 //! - Errors are mapped into `orm::Error`; a lost connection is `Error::Disconnected` and marks the
 //!   connection broken.
 
 use std::future::Future;
 
 use orm_core::{Backend, ExecResult, FromRow, Result, Statement};
+
+use crate::stream::RowSink;
 
 /// Isolation levels accepted by `begin`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -60,6 +63,17 @@ pub(crate) trait Conn: Send + Sync + 'static {
         st: Statement,
     ) -> impl Future<Output = Result<Option<T>>> + Send;
 
+    /// Runs a query and hands each decoded row to `rows` as it is read, waiting until the reader
+    /// took it, so memory stays bounded. Returns the number of rows handed over once the result is
+    /// read to its end; an error ends it. A future dropped midway (the reader dropped its stream)
+    /// leaves the connection as the backend's stream contract says, never with an unread result for
+    /// its next user.
+    fn stream<T: FromRow>(
+        &mut self,
+        st: Statement,
+        rows: &RowSink<T>,
+    ) -> impl Future<Output = Result<u64>> + Send;
+
     /// Starts a transaction (`depth == 0`) or a savepoint `sp_<depth>` (`depth > 0`).
     fn begin(&mut self, depth: u32, opts: TxOptions) -> impl Future<Output = Result<()>> + Send;
 
@@ -75,4 +89,8 @@ pub(crate) trait Conn: Send + Sync + 'static {
 
     /// Makes the connection clean for the next user (rollback if needed) or fails.
     fn reset(&mut self) -> impl Future<Output = Result<()>> + Send;
+
+    /// Checks, with one round trip, that a reusable connection is alive (and, where the server
+    /// reports it, outside any transaction), or fails.
+    fn ping(&mut self) -> impl Future<Output = Result<()>> + Send;
 }

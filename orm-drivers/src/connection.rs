@@ -12,11 +12,12 @@
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use orm_core::{Backend, Error, ExecResult, Executor, FromRow, Result, Statement};
+use orm_core::{Backend, Error, ExecResult, Executor, FromRow, Result, RowStream, Statement};
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 use crate::conn::TxOptions;
 use crate::pool::AnyConn;
+use crate::stream::{RowSink, feed};
 use crate::transaction::{Transaction, TxConn, run_in_transaction};
 
 /// No rollback is pending.
@@ -79,6 +80,15 @@ impl Connection {
         Ok(conn)
     }
 
+    /// Hands the rows of `st` to `rows` as they are read, holding this connection until done.
+    pub(crate) async fn stream_rows<T: FromRow>(
+        &self,
+        st: Statement,
+        rows: &RowSink<T>,
+    ) -> Result<()> {
+        self.lock().await?.stream(st, rows).await.map(drop)
+    }
+
     /// Records that everything from savepoint depth `depth` on must be rolled back before the next
     /// statement (depth 0: the whole transaction).
     pub(crate) fn roll_back_later(&self, depth: u32) {
@@ -106,6 +116,10 @@ impl Executor for Connection {
 
     async fn fetch_optional<T: FromRow>(&self, statement: Statement) -> Result<Option<T>> {
         self.lock().await?.fetch_optional(statement).await
+    }
+
+    fn stream<T: FromRow>(&self, statement: Statement) -> RowStream<'_, T> {
+        feed(move |rows| async move { self.stream_rows(statement, &rows).await })
     }
 }
 

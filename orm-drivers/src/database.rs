@@ -5,7 +5,10 @@
 //!   unreachable server or wrong credentials fail right there; the server's capabilities are read
 //!   from that connection and [`Database::backend`] is free afterwards.
 //! - `Database` is a cheap handle (`Clone` shares one pool).
-//! - Each statement run on `Database` itself checks a connection out for that statement only.
+//! - Each statement run on `Database` itself checks a connection out for that statement only; a
+//!   statement dropped midway has its connection cleaned up right away, as a dropped [`Connection`]
+//!   does. A stream (`Executor::stream`) holds the connection it checked out until it ends or is
+//!   dropped.
 //! - Checkouts wait at most the acquire timeout (`Error::PoolTimeout`); after [`Database::close`]
 //!   they fail with `Error::PoolClosed`.
 //! - No error leaving this module contains a credential from the URL.
@@ -13,13 +16,14 @@
 use std::fmt;
 use std::sync::Arc;
 
-use orm_core::{Backend, Error, ExecResult, Executor, FromRow, Result, Statement};
+use orm_core::{Backend, Error, ExecResult, Executor, FromRow, Result, RowStream, Statement};
 
 use crate::config::{DatabaseBuilder, DatabaseConfig};
 use crate::conn::TxOptions;
 use crate::connection::Connection;
 use crate::instrument::{acquire_span, traced_acquire};
 use crate::pool::{AnyConn, AnyPool};
+use crate::stream::feed;
 use crate::transaction::{Transaction, TxConn, run_in_transaction};
 
 /// A pool of connections to one database. Clone it freely: clones share the pool.
@@ -167,16 +171,23 @@ impl Executor for Database {
         self.inner.backend
     }
 
+    // Through a `Connection`: dropped mid-statement, it cleans up (cancels, rolls back or discards)
+    // at once instead of when the pool next hands it out.
     async fn execute(&self, statement: Statement) -> Result<ExecResult> {
-        self.checkout().await?.execute(statement).await
+        self.acquire().await?.execute(statement).await
     }
 
     async fn fetch_all<T: FromRow>(&self, statement: Statement) -> Result<Vec<T>> {
-        self.checkout().await?.fetch_all(statement).await
+        self.acquire().await?.fetch_all(statement).await
     }
 
     async fn fetch_optional<T: FromRow>(&self, statement: Statement) -> Result<Option<T>> {
-        self.checkout().await?.fetch_optional(statement).await
+        self.acquire().await?.fetch_optional(statement).await
+    }
+
+    /// The stream owns the connection it checked out until it ends or is dropped.
+    fn stream<T: FromRow>(&self, statement: Statement) -> RowStream<'_, T> {
+        feed(move |rows| async move { self.acquire().await?.stream_rows(statement, &rows).await })
     }
 }
 

@@ -10,8 +10,12 @@
 //!   resets the session.
 //! - MariaDB >= 10.5 is detected at connect and reported as [`Backend::MARIADB`]
 //!   (`INSERT ... RETURNING`); anything else is [`Backend::MYSQL`].
-//! - Recycling only touches a connection that reports itself not reusable: it is rolled back and
-//!   checked, or discarded.
+//! - Recycling (`crate::health::recycle`) rolls back and checks a connection that reports itself not
+//!   reusable, or discards it; a reusable one is pinged (`COM_PING`) only after the pool saw a lost
+//!   connection since its last checkout, or after a long idle time. The driver has no background
+//!   reader, so a connection killed while idle is otherwise only found dead when next used.
+//! - A connection dropped in the middle of a command has the server stop that command
+//!   (`KILL QUERY`, sent over a short-lived connection of its own) instead of letting it run on.
 //!
 //! [`Backend::MARIADB`]: orm_core::Backend::MARIADB
 //! [`Backend::MYSQL`]: orm_core::Backend::MYSQL
@@ -25,15 +29,16 @@ mod value;
 mod tests;
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
-use deadpool::managed::{Manager, Metrics, RecycleError, RecycleResult};
+use deadpool::managed::{Manager, Metrics, RecycleResult};
 use mysql_async::{Opts, OptsBuilder};
 use orm_core::{Error, Result};
 
 use self::error::{describe_url_error, map_connect_error};
 pub(crate) use self::session::MySqlConn;
-use crate::conn::Conn;
+use crate::health::{self, Health};
 use crate::options::ConnectOptions;
 
 /// Run on every new session and after any driver-level session reset, in one round trip.
@@ -47,6 +52,7 @@ pub(crate) struct MySqlManager {
     connect_timeout: Duration,
     /// `host:port/database`, for messages (no credentials).
     target: String,
+    health: Arc<Health>,
 }
 
 impl fmt::Debug for MySqlManager {
@@ -86,6 +92,7 @@ impl MySqlManager {
             opts: built.into(),
             connect_timeout: opts.connect_timeout,
             target,
+            health: Arc::default(),
         })
     }
 }
@@ -95,7 +102,8 @@ impl Manager for MySqlManager {
     type Error = Error;
 
     async fn create(&self) -> Result<MySqlConn> {
-        match tokio::time::timeout(self.connect_timeout, MySqlConn::open(self.opts.clone())).await {
+        let opening = MySqlConn::open(self.opts.clone(), Arc::clone(&self.health));
+        match tokio::time::timeout(self.connect_timeout, opening).await {
             Ok(Ok(conn)) => Ok(conn),
             Ok(Err(e)) => Err(map_connect_error(e, &self.target)),
             Err(_) => Err(Error::connect(
@@ -108,10 +116,7 @@ impl Manager for MySqlManager {
         }
     }
 
-    async fn recycle(&self, obj: &mut MySqlConn, _metrics: &Metrics) -> RecycleResult<Error> {
-        if !obj.is_reusable() {
-            obj.reset().await.map_err(RecycleError::Backend)?;
-        }
-        Ok(())
+    async fn recycle(&self, obj: &mut MySqlConn, metrics: &Metrics) -> RecycleResult<Error> {
+        health::recycle(obj, metrics, &self.health).await
     }
 }

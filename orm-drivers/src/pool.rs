@@ -19,6 +19,7 @@ use tracing::Span;
 use crate::config::DatabaseConfig;
 use crate::conn::{Conn, TxOptions};
 use crate::instrument::{query_span, traced};
+use crate::stream::RowSink;
 
 #[cfg(feature = "mysql")]
 use crate::mysql::MySqlManager;
@@ -215,6 +216,16 @@ impl AnyConn {
     pub(crate) async fn fetch_optional<T: FromRow>(&mut self, st: Statement) -> Result<Option<T>> {
         let span = query_span(self.backend().dialect, &st.sql);
         dispatch!(self, AnyConn, c => traced(span, c.fetch_optional(st)).await)
+    }
+
+    /// Hands the rows of `st` to `rows` as they are read; the span records the rows handed over.
+    pub(crate) async fn stream<T: FromRow>(
+        &mut self,
+        st: Statement,
+        rows: &RowSink<T>,
+    ) -> Result<u64> {
+        let span = query_span(self.backend().dialect, &st.sql);
+        dispatch!(self, AnyConn, c => traced(span, c.stream(st, rows)).await)
     }
 
     /// The span of a transaction-control statement: `top` at depth 0, `<nested> sp_<depth>` below.

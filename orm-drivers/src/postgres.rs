@@ -18,11 +18,17 @@
 //!   aborted until a rollback to an enclosing savepoint; committing an aborted transaction rolls it
 //!   back and fails (PostgreSQL would silently turn that `COMMIT` into a `ROLLBACK`).
 //! - `reset` rolls back an open transaction, then checks with the server that no transaction block is
-//!   open; it fails for a broken or interrupted connection so the pool discards it.
+//!   open; it fails for a broken or interrupted connection so the pool discards it. A statement that
+//!   controls transactions itself (raw `BEGIN`, `COMMIT`, `SAVEPOINT`, ...) makes the connection
+//!   unverified: before it is reused, it is rolled back and checked the same way. `ping` is that
+//!   check alone.
+//! - A lost connection is recorded in the pool's `Health`, so that its siblings are pinged at their
+//!   next checkout.
 
 mod cache;
 mod error;
 mod row;
+mod stream;
 mod value;
 
 #[cfg(test)]
@@ -34,7 +40,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use deadpool::managed::{Manager, Metrics, RecycleError, RecycleResult};
+use deadpool::managed::{Manager, Metrics, RecycleResult};
 use futures_util::TryStreamExt;
 use orm_core::{Backend, DbError, DbErrorKind, Error, ExecResult, FromRow, Result, Statement};
 use tokio_postgres::config::Host;
@@ -44,7 +50,10 @@ use self::cache::StatementCache;
 use self::row::PgRow;
 use self::value::PgParam;
 use crate::conn::{Conn, IsolationLevel, TxOptions};
+use crate::health::{self, Health};
+use crate::instrument::first_keyword;
 use crate::options::ConnectOptions;
+use crate::stream::RowSink;
 
 /// Opens and recycles PostgreSQL connections for the pool.
 pub(crate) struct PgManager {
@@ -52,6 +61,7 @@ pub(crate) struct PgManager {
     /// `user@host:port/database`, for error messages (never the password).
     target: String,
     opts: ConnectOptions,
+    health: Arc<Health>,
 }
 
 impl fmt::Debug for PgManager {
@@ -71,6 +81,7 @@ impl PgManager {
             target: describe_target(&config),
             config,
             opts: opts.clone(),
+            health: Arc::default(),
         })
     }
 }
@@ -143,14 +154,13 @@ impl Manager for PgManager {
             in_flight: false,
             depth: None,
             aborted_at: None,
+            unverified: false,
+            health: Arc::clone(&self.health),
         })
     }
 
-    async fn recycle(&self, conn: &mut PgConn, _: &Metrics) -> RecycleResult<Error> {
-        if !conn.is_reusable() {
-            conn.reset().await.map_err(RecycleError::Backend)?;
-        }
-        Ok(())
+    async fn recycle(&self, conn: &mut PgConn, metrics: &Metrics) -> RecycleResult<Error> {
+        health::recycle(conn, metrics, &self.health).await
     }
 }
 
@@ -166,6 +176,10 @@ pub(crate) struct PgConn {
     depth: Option<u32>,
     /// Level at which a server error aborted the open transaction.
     aborted_at: Option<u32>,
+    /// A statement of the user's own controlled transactions: the server's transaction state is no
+    /// longer known here.
+    unverified: bool,
+    health: Arc<Health>,
 }
 
 impl fmt::Debug for PgConn {
@@ -175,6 +189,7 @@ impl fmt::Debug for PgConn {
             .field("in_flight", &self.in_flight)
             .field("depth", &self.depth)
             .field("aborted_at", &self.aborted_at)
+            .field("unverified", &self.unverified)
             .field("cache", &self.cache)
             .finish_non_exhaustive()
     }
@@ -187,6 +202,7 @@ impl PgConn {
         let err = error::map(e);
         if err.is_disconnected() {
             self.broken.store(true, Ordering::Release);
+            self.health.record(&err);
         } else if let (Some(depth), Some(_)) = (self.depth, err.db_error()) {
             self.aborted_at.get_or_insert(depth);
         }
@@ -196,6 +212,9 @@ impl PgConn {
     /// Prepares (or takes from the cache) and starts `st`, re-preparing once a statement the server
     /// reports stale when no transaction is open.
     async fn start(&mut self, st: &Statement) -> Result<RowStream> {
+        if is_transaction_control(&st.sql) {
+            self.unverified = true;
+        }
         let mut retried = false;
         loop {
             let prepared = match self.cache.prepare(&self.client, &st.sql).await {
@@ -218,7 +237,7 @@ impl PgConn {
                 Ok(rows) => return Ok(rows),
                 Err(e) if error::is_stale_statement(&e) => {
                     self.cache.evict(&st.sql);
-                    if retried || self.depth.is_some() {
+                    if retried || self.depth.is_some() || self.unverified {
                         return Err(self.fail(e));
                     }
                     retried = true;
@@ -280,6 +299,23 @@ impl PgConn {
     }
 }
 
+/// `true` for a statement that may open, end or nest a transaction block.
+fn is_transaction_control(sql: &str) -> bool {
+    const CONTROL: [&str; 9] = [
+        "BEGIN",
+        "START",
+        "COMMIT",
+        "END",
+        "ROLLBACK",
+        "ABORT",
+        "SAVEPOINT",
+        "RELEASE",
+        "PREPARE",
+    ];
+    let keyword = first_keyword(sql);
+    CONTROL.iter().any(|c| c.eq_ignore_ascii_case(keyword))
+}
+
 impl Conn for PgConn {
     fn backend(&self) -> Backend {
         Backend::POSTGRES
@@ -318,6 +354,10 @@ impl Conn for PgConn {
             .await;
         self.in_flight = false;
         done.map(|_| first)
+    }
+
+    async fn stream<T: FromRow>(&mut self, st: Statement, rows: &RowSink<T>) -> Result<u64> {
+        self.stream_rows(&st, rows).await
     }
 
     async fn begin(&mut self, depth: u32, opts: TxOptions) -> Result<()> {
@@ -386,6 +426,7 @@ impl Conn for PgConn {
     fn is_reusable(&self) -> bool {
         !self.in_flight
             && self.depth.is_none()
+            && !self.unverified
             && !self.broken.load(Ordering::Acquire)
             && !self.client.is_closed()
     }
@@ -401,12 +442,17 @@ impl Conn for PgConn {
                 None,
             ));
         }
-        if self.depth.is_some() {
+        if self.depth.is_some() || self.unverified {
             self.control("ROLLBACK").await?;
             self.end_transaction();
             self.verify_idle().await?;
+            self.unverified = false;
         }
         Ok(())
+    }
+
+    async fn ping(&mut self) -> Result<()> {
+        self.verify_idle().await
     }
 }
 

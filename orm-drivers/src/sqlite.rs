@@ -4,19 +4,20 @@
 //! - Each call hands one whole statement to the connection's worker thread and awaits one answer:
 //!   preparing (from the per-connection statement cache), binding, stepping every row and decoding
 //!   them with `FromRow` all happen on the worker. Nothing blocks the async runtime and rows never
-//!   cross the thread boundary one by one.
+//!   cross the thread boundary one by one: a stream receives them in batches (see `stream`).
 //! - Transactions: read-write ones start with `BEGIN IMMEDIATE`, read-only ones with `BEGIN DEFERRED`
 //!   under `PRAGMA query_only`; savepoints are `SAVEPOINT sp_<n>` / `RELEASE sp_<n>` /
 //!   `ROLLBACK TO sp_<n>` + `RELEASE sp_<n>`. SQLite transactions are serializable, so isolation
 //!   levels are accepted and have no further effect.
-//! - Recycling rolls back an open transaction (after interrupting a statement a dropped call left
-//!   running) instead of discarding the connection, so an in-memory database survives; a connection
-//!   whose worker stopped is discarded.
+//! - Recycling (`crate::health::recycle`) rolls back an open transaction (after interrupting a
+//!   statement a dropped call left running) instead of discarding the connection, so an in-memory
+//!   database survives; a connection whose worker stopped is discarded and replaced.
 
 mod error;
 mod exec;
 mod open;
 mod row;
+mod stream;
 mod url;
 mod value;
 mod worker;
@@ -26,7 +27,9 @@ use orm_core::{Backend, Error, ExecResult, FromRow, Result, Statement};
 
 use self::worker::Worker;
 use crate::conn::{Conn, TxOptions};
+use crate::health::{self, Health};
 use crate::options::ConnectOptions;
+use crate::stream::RowSink;
 
 pub(crate) use self::url::SqliteUrl;
 
@@ -35,6 +38,7 @@ pub(crate) use self::url::SqliteUrl;
 pub(crate) struct SqliteManager {
     url: SqliteUrl,
     opts: ConnectOptions,
+    health: Health,
 }
 
 impl SqliteManager {
@@ -43,6 +47,7 @@ impl SqliteManager {
         Ok(SqliteManager {
             url: SqliteUrl::parse(url)?,
             opts: opts.clone(),
+            health: Health::default(),
         })
     }
 }
@@ -56,11 +61,8 @@ impl managed::Manager for SqliteManager {
         Ok(SqliteConn { worker })
     }
 
-    async fn recycle(&self, conn: &mut SqliteConn, _: &Metrics) -> RecycleResult<Error> {
-        if !conn.is_reusable() {
-            conn.reset().await?;
-        }
-        Ok(())
+    async fn recycle(&self, conn: &mut SqliteConn, metrics: &Metrics) -> RecycleResult<Error> {
+        health::recycle(conn, metrics, &self.health).await
     }
 }
 
@@ -87,6 +89,10 @@ impl Conn for SqliteConn {
         self.worker.run(move |c| exec::fetch_optional(c, &st)).await
     }
 
+    async fn stream<T: FromRow>(&mut self, st: Statement, rows: &RowSink<T>) -> Result<u64> {
+        stream::stream_rows(&mut self.worker, st, rows).await
+    }
+
     async fn begin(&mut self, depth: u32, opts: TxOptions) -> Result<()> {
         self.worker
             .run(move |c| exec::begin(c, depth, opts.read_only))
@@ -108,5 +114,9 @@ impl Conn for SqliteConn {
     async fn reset(&mut self) -> Result<()> {
         self.worker.interrupt_abandoned();
         self.worker.run(exec::reset).await
+    }
+
+    async fn ping(&mut self) -> Result<()> {
+        self.worker.run(|_| Ok(())).await
     }
 }

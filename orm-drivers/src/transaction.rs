@@ -15,7 +15,7 @@ use std::fmt;
 use std::panic::AssertUnwindSafe;
 
 use futures_util::FutureExt;
-use orm_core::{Backend, Error, ExecResult, Executor, FromRow, Result, Statement};
+use orm_core::{Backend, Error, ExecResult, Executor, FromRow, Result, RowStream, Statement};
 
 use crate::conn::TxOptions;
 use crate::connection::Connection;
@@ -164,6 +164,10 @@ impl Executor for Transaction<'_> {
         statement: Statement,
     ) -> impl Future<Output = Result<Option<T>>> + Send {
         self.conn.get().fetch_optional(statement)
+    }
+
+    fn stream<T: FromRow>(&self, statement: Statement) -> RowStream<'_, T> {
+        self.conn.get().stream(statement)
     }
 }
 

@@ -116,3 +116,45 @@ pub struct ApiKey {
     pub key: String,
     pub owner: String,
 }
+
+/// Employees and their bosses (self-joins), with an integer salary and a nullable float rating
+/// (integer and float aggregates).
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "employees")]
+pub struct Employee {
+    #[orm(primary_key, auto_increment)]
+    pub id: i64,
+    pub name: String,
+    pub boss_id: Option<i64>,
+    pub salary: i64,
+    pub rating: Option<f64>,
+}
+
+/// A named counter: bulk `count = count + 1` updates and upserts on a unique label.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "counters")]
+pub struct Counter {
+    #[orm(primary_key, auto_increment)]
+    pub id: i64,
+    #[orm(unique)]
+    pub label: String,
+    pub count: i64,
+}
+
+/// A tag keyed by its name: upserts of a model without a generated key.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "tags")]
+pub struct Tag {
+    #[orm(primary_key)]
+    pub name: String,
+    pub uses: i64,
+}
+
+/// Free text, for property tests of text matching.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "notes")]
+pub struct Note {
+    #[orm(primary_key, auto_increment)]
+    pub id: i64,
+    pub body: String,
+}

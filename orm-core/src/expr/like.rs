@@ -4,9 +4,13 @@
 //! all three dialects (MySQL sessions run with `NO_BACKSLASH_ESCAPES`, so `'\'` is a one-character
 //! literal there too). [`escape_like`] turns any text into a pattern that matches exactly that text:
 //! `\`, `%` and `_` get a `\` in front, nothing else changes. LIKE is case-sensitive on every backend
-//! (SQLite connections set `case_sensitive_like`, MySQL tables use `utf8mb4_bin`, PostgreSQL text
+//! (SQLite connections set `case_sensitive_like`, MySQL tables use a binary NO PAD collation, PostgreSQL text
 //! columns use the `C` collation). The case-insensitive matchers fold ASCII letters only: see
 //! [`fold_case`].
+//!
+//! NUL characters are the one exception to "literally": PostgreSQL text cannot hold them, and
+//! SQLite's LIKE reads both the text and the pattern only up to their first NUL (so on SQLite a needle
+//! containing NUL matches as if it ended there). MySQL matches NUL like any other character.
 
 /// `text` as a LIKE pattern that matches it literally (with `ESCAPE '\'`).
 pub fn escape_like(text: &str) -> String {

@@ -6,8 +6,9 @@
 //! i64 BIGINT/BIGINT/INTEGER, u32 BIGINT/INT UNSIGNED/INTEGER, u64 BIGINT/BIGINT/INTEGER,
 //! f32 REAL/FLOAT/REAL, f64 DOUBLE PRECISION/DOUBLE/REAL, String TEXT/LONGTEXT (VARCHAR(255) when
 //! keyed)/TEXT, `Vec<u8>` BYTEA/LONGBLOB (VARBINARY(255) when keyed)/BLOB.
-//! MySQL tables use InnoDB, utf8mb4 and the binary collation, so text compares and sorts by code
-//! point and is case-sensitive, as on PostgreSQL (C collation) and SQLite.
+//! MySQL tables use InnoDB, utf8mb4 and a binary NO PAD collation (`utf8mb4_nopad_bin` on MariaDB,
+//! `utf8mb4_0900_bin` on MySQL 8), so text compares and sorts by code point, is case-sensitive and
+//! keeps trailing spaces significant, as on PostgreSQL (C collation) and SQLite.
 
 use crate::dialect::{Backend, Dialect};
 use crate::error::{Error, Result};
@@ -120,7 +121,9 @@ pub fn create_table(
     }
     w.push(")");
     match d {
-        Dialect::MySql => w.push(" ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"),
+        // Binary NO PAD collations: `'a' = 'a '` is false, as on PostgreSQL and SQLite.
+        Dialect::MySql if backend.mariadb => w.push(" ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin"),
+        Dialect::MySql => w.push(" ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin"),
         Dialect::Sqlite => w.push(" STRICT"),
         Dialect::Postgres => {}
     }

@@ -9,19 +9,31 @@
 //! - Transaction state is pessimistic: it is set before `START TRANSACTION` is sent and afterwards
 //!   follows the server's own `SERVER_STATUS_IN_TRANS` flag from each OK packet, so a transaction
 //!   opened with raw SQL is seen too.
-//! - A lost connection marks the connection broken.
+//! - A lost connection marks the connection broken and is recorded in the pool's `Health`.
+//! - Dropping a connection while a command is in flight spawns a task that opens a connection of its
+//!   own and sends `KILL QUERY <id>`, so the abandoned statement stops on the server; the drop itself
+//!   never waits.
+
+mod stream;
 
 use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
 
 use mysql_async::consts::StatusFlags;
 use mysql_async::prelude::Queryable;
-use mysql_async::{Opts, Row};
+use mysql_async::{Opts, OptsBuilder, Row};
 use orm_core::{Backend, Error, ExecResult, FromRow, Result, Statement};
 
 use super::error::map_error;
 use super::row::MySqlRow;
 use super::value::to_params;
 use crate::conn::{Conn, IsolationLevel, TxOptions};
+use crate::health::Health;
+use crate::stream::RowSink;
+
+/// How long the task stopping an abandoned command may take, connecting included.
+const KILL_QUERY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// An open MySQL/MariaDB connection and what is known about its state.
 pub(crate) struct MySqlConn {
@@ -33,6 +45,7 @@ pub(crate) struct MySqlConn {
     broken: bool,
     /// A transaction may be open on the server.
     tx_open: bool,
+    health: Arc<Health>,
 }
 
 impl fmt::Debug for MySqlConn {
@@ -49,7 +62,10 @@ impl fmt::Debug for MySqlConn {
 
 impl MySqlConn {
     /// Opens a connection and detects the server's capabilities.
-    pub(super) async fn open(opts: Opts) -> std::result::Result<Self, mysql_async::Error> {
+    pub(super) async fn open(
+        opts: Opts,
+        health: Arc<Health>,
+    ) -> std::result::Result<Self, mysql_async::Error> {
         let mut conn = mysql_async::Conn::new(opts).await?;
         let mut version = None;
         conn.query_iter("SELECT VERSION()")
@@ -62,10 +78,10 @@ impl MySqlConn {
             .await?;
         let is_mariadb = matches!(&version, Some(mysql_async::Value::Bytes(v))
             if v.windows(7).any(|w| w.eq_ignore_ascii_case(b"mariadb")));
-        let backend = if is_mariadb && conn.server_version() >= (10, 5, 0) {
-            Backend::MARIADB
-        } else {
-            Backend::MYSQL
+        let backend = match (is_mariadb, conn.server_version() >= (10, 5, 0)) {
+            (true, true) => Backend::MARIADB,
+            (true, false) => Backend { insert_returning: false, ..Backend::MARIADB },
+            (false, _) => Backend::MYSQL,
         };
         Ok(Self {
             conn,
@@ -73,6 +89,7 @@ impl MySqlConn {
             in_flight: false,
             broken: false,
             tx_open: false,
+            health,
         })
     }
 
@@ -116,6 +133,7 @@ impl MySqlConn {
                 let err = map_error(e);
                 if err.is_disconnected() || self.conn.is_disconnected() {
                     self.broken = true;
+                    self.health.record(&err);
                 }
                 Err(err)
             }
@@ -177,6 +195,16 @@ where
 {
     let stmt = conn.prep(sql).await?;
     let outcome = exec_prepared(conn, &stmt, params, on_row).await;
+    close_uncached(conn, stmt, outcome).await
+}
+
+/// Without a statement cache, closes the server-side statement `stmt` again, even when its
+/// execution failed (whose error then comes first).
+async fn close_uncached<T>(
+    conn: &mut mysql_async::Conn,
+    stmt: mysql_async::Statement,
+    outcome: std::result::Result<T, mysql_async::Error>,
+) -> std::result::Result<T, mysql_async::Error> {
     if conn.opts().stmt_cache_size() == 0 && !conn.is_disconnected() {
         let closed = conn.close(stmt).await;
         let done = outcome?;
@@ -184,6 +212,26 @@ where
         return Ok(done);
     }
     outcome
+}
+
+/// Fails when `params` does not bind every placeholder of `stmt`. Checked here because the driver
+/// closes the connection when it detects this itself.
+fn check_param_count(
+    stmt: &mysql_async::Statement,
+    params: &mysql_async::Params,
+) -> std::result::Result<(), mysql_async::Error> {
+    let supplied = match params {
+        mysql_async::Params::Positional(values) => values.len(),
+        _ => 0,
+    };
+    if usize::from(stmt.num_params()) != supplied {
+        return Err(mysql_async::DriverError::StmtParamsMismatch {
+            required: stmt.num_params(),
+            supplied,
+        }
+        .into());
+    }
+    Ok(())
 }
 
 async fn exec_prepared<F>(
@@ -195,18 +243,7 @@ async fn exec_prepared<F>(
 where
     F: FnMut(&Row) -> Result<()> + Send,
 {
-    let supplied = match &params {
-        mysql_async::Params::Positional(values) => values.len(),
-        _ => 0,
-    };
-    if usize::from(stmt.num_params()) != supplied {
-        // Checked here because the driver closes the connection when it detects this itself.
-        return Err(mysql_async::DriverError::StmtParamsMismatch {
-            required: stmt.num_params(),
-            supplied,
-        }
-        .into());
-    }
+    check_param_count(stmt, &params)?;
     let mut decoded = Ok(());
     let mut result = conn.exec_iter(stmt, params).await?;
     result
@@ -264,6 +301,10 @@ impl Conn for MySqlConn {
         })
         .await?;
         Ok(first)
+    }
+
+    async fn stream<T: FromRow>(&mut self, st: Statement, rows: &RowSink<T>) -> Result<u64> {
+        self.stream_rows(st, rows).await
     }
 
     async fn begin(&mut self, depth: u32, opts: TxOptions) -> Result<()> {
@@ -332,5 +373,43 @@ impl Conn for MySqlConn {
             }
         }
         Ok(())
+    }
+
+    async fn ping(&mut self) -> Result<()> {
+        let conn = self.start()?;
+        let outcome = conn.ping().await;
+        self.finish(outcome)
+    }
+}
+
+impl Drop for MySqlConn {
+    fn drop(&mut self) {
+        if !self.in_flight {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(kill_query(self.conn.opts().clone(), self.conn.id()));
+        }
+    }
+}
+
+/// Stops whatever session `id` is running, over a connection of its own.
+async fn kill_query(opts: Opts, id: u32) {
+    let opts = OptsBuilder::from_opts(opts).setup(Vec::<String>::new());
+    let killing = async {
+        let mut side = mysql_async::Conn::new(opts).await?;
+        side.query_drop(format!("KILL QUERY {id}")).await?;
+        side.disconnect().await
+    };
+    match tokio::time::timeout(KILL_QUERY_TIMEOUT, killing).await {
+        Ok(Ok(())) => {
+            tracing::debug!(target: "orm::pool", connection_id = id, "stopped an abandoned MySQL command")
+        }
+        Ok(Err(e)) => {
+            tracing::debug!(target: "orm::pool", connection_id = id, error = %map_error(e), "stopping an abandoned MySQL command failed")
+        }
+        Err(_) => {
+            tracing::debug!(target: "orm::pool", connection_id = id, "stopping an abandoned MySQL command timed out")
+        }
     }
 }

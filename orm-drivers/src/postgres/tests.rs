@@ -960,6 +960,7 @@ async fn connect_errors_never_show_the_password() {
         target: describe_target(&config),
         config,
         opts,
+        health: Default::default(),
     };
     let err = m.create().await.unwrap_err();
     assert!(matches!(err, Error::Connect { .. }), "{err:?}");

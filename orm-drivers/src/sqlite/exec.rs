@@ -14,7 +14,8 @@ use super::row::SqliteRow;
 use super::value;
 use crate::instrument::first_keyword;
 
-fn prepare<'c>(conn: &'c Connection, st: &Statement) -> Result<CachedStatement<'c>> {
+/// Prepares `st` (from the connection's cache) and binds its values.
+pub(super) fn prepare<'c>(conn: &'c Connection, st: &Statement) -> Result<CachedStatement<'c>> {
     let mut stmt = conn.prepare_cached(&st.sql).map_err(error::map)?;
     value::bind(&mut stmt, &st.params)?;
     Ok(stmt)

@@ -135,6 +135,19 @@ impl Worker {
         &mut self,
         f: impl FnOnce(&Connection) -> Result<R> + Send + 'static,
     ) -> Result<R> {
+        let answer = self.submit(f)?;
+        let out = answer.await.map_err(|_| self.stopped_error())?;
+        self.answered();
+        out
+    }
+
+    /// Sends `f` to the worker thread without waiting: its result arrives on the returned channel
+    /// (closed without an answer when the thread stopped). The job is in flight until
+    /// [`Worker::answered`]; meanwhile `f` may hand partial results over channels of its own.
+    pub(crate) fn submit<R: Send + 'static>(
+        &mut self,
+        f: impl FnOnce(&Connection) -> Result<R> + Send + 'static,
+    ) -> Result<oneshot::Receiver<Result<R>>> {
         if self.is_stopped() {
             return Err(self.stopped_error());
         }
@@ -159,9 +172,12 @@ impl Worker {
         if self.jobs.send(job).is_err() {
             return Err(self.stopped_error());
         }
-        let out = answer.await.map_err(|_| self.stopped_error())?;
+        Ok(answer)
+    }
+
+    /// Records that the answer of the job in flight was read.
+    pub(crate) fn answered(&mut self) {
         self.in_flight = false;
-        out
     }
 
     /// No job in flight, no transaction open, thread alive.
@@ -180,7 +196,8 @@ impl Worker {
         self.state.stopped.load(Ordering::Acquire)
     }
 
-    fn stopped_error(&self) -> Error {
+    /// Why jobs can no longer run: the thread stopped (after a panic, with its message).
+    pub(crate) fn stopped_error(&self) -> Error {
         self.state.stopped_error()
     }
 }

@@ -51,6 +51,9 @@ pub async fn filter_comparisons(t: &TestDb) -> Result<()> {
     assert_eq!(names(&by(User::AGE.gt(47)).all(db).await?), ["Jim"]);
     assert_eq!(names(&by(User::AGE.ge(47)).all(db).await?), ["Jim", "Zoë"]);
     assert_eq!(names(&by(User::NAME.eq("Zoë")).all(db).await?), ["Zoë"]);
+    // Trailing spaces are significant and case matters, on every backend.
+    assert!(by(User::NAME.eq("Jane ")).all(db).await?.is_empty());
+    assert!(by(User::NAME.eq("jane")).all(db).await?.is_empty());
     Ok(())
 }
 
