@@ -7,7 +7,9 @@
 //!   transaction that was given up.
 //! - Dropping a connection that may hold an open transaction or an interrupted statement rolls it back
 //!   on a background task before the connection goes back to the pool (outside a runtime, the pool's
-//!   recycle does it before the next checkout).
+//!   recycle does it before the next checkout). A connection that cannot be made clean (a statement
+//!   still on the wire on PostgreSQL or MySQL) is discarded instead, and the backend stops that
+//!   statement on the server (cancel request, `KILL QUERY`); SQLite interrupts it and rolls back.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};

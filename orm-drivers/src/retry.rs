@@ -8,7 +8,9 @@
 //!   `max_backoff`. Any other error, and the error of the last attempt, is returned as is.
 //! - [`Database::transaction_with_retry`] runs each attempt as a whole transaction of its own (its
 //!   own BEGIN on its own checkout): the closure is re-run from the start, so everything it did in a
-//!   failed attempt was rolled back. Side effects outside the database happen once per attempt.
+//!   failed attempt was rolled back. Side effects outside the database happen once per attempt. A
+//!   BEGIN that fails retryably (SQLite's `BEGIN IMMEDIATE` while another connection writes) is
+//!   retried like the rest.
 //! - Single statements are never retried behind the caller's back: only what is passed here is.
 
 use std::hash::{BuildHasher, RandomState};
@@ -162,6 +164,8 @@ impl Database {
         F: AsyncFnMut(&Transaction<'_>) -> Result<T, E>,
         E: From<Error> + Retryable,
     {
+        // The loop of `retry`, written out: a closure capturing `self` would make this future fail
+        // the `Send` check inside `tokio::spawn` (rust-lang/rust#139475).
         let mut attempt = 1;
         loop {
             let outcome = match self.begin().await {

@@ -80,7 +80,10 @@ impl MySqlConn {
             if v.windows(7).any(|w| w.eq_ignore_ascii_case(b"mariadb")));
         let backend = match (is_mariadb, conn.server_version() >= (10, 5, 0)) {
             (true, true) => Backend::MARIADB,
-            (true, false) => Backend { insert_returning: false, ..Backend::MARIADB },
+            (true, false) => Backend {
+                insert_returning: false,
+                ..Backend::MARIADB
+            },
             (false, _) => Backend::MYSQL,
         };
         Ok(Self {

@@ -324,8 +324,9 @@ pub async fn timed_out_transaction_stops_on_the_server(t: &TestDb) -> Result<()>
             if n == 0 {
                 break;
             }
+            // MariaDB itself notices a closed socket during SLEEP only every 5 seconds.
             assert!(
-                started.elapsed() < Duration::from_secs(5),
+                started.elapsed() < Duration::from_secs(3),
                 "the abandoned statement still runs on the server"
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -340,7 +341,7 @@ pub async fn timed_out_transaction_stops_on_the_server(t: &TestDb) -> Result<()>
         "the abandoned transaction still holds its locks: {write:?}"
     );
     assert!(
-        started.elapsed() < Duration::from_secs(8),
+        started.elapsed() < Duration::from_secs(5),
         "{:?}",
         started.elapsed()
     );
@@ -480,11 +481,18 @@ pub async fn raw_begin_is_rolled_back_when_its_connection_returns(t: &TestDb) ->
         assert_eq!(ids(&conn).await?, [1]);
     }
     assert_clean(kind, &db, "after a raw BEGIN on a connection").await?;
-    assert!(ids(&t.db).await?.is_empty(), "the open transaction was rolled back");
+    assert!(
+        ids(&t.db).await?.is_empty(),
+        "the open transaction was rolled back"
+    );
 
     raw("BEGIN").execute(&db).await?;
     insert(&db, 2).await?;
-    assert_eq!(ids(&t.db).await?, [2], "the insert ran on its own, committed");
+    assert_eq!(
+        ids(&t.db).await?,
+        [2],
+        "the insert ran on its own, committed"
+    );
     assert_clean(kind, &db, "after a raw BEGIN on the pool").await?;
     Ok(())
 }
