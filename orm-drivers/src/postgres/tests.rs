@@ -815,7 +815,10 @@ async fn a_begin_dropped_before_its_answer_is_never_reused() {
     // Poll exactly once, then drop: the answer cannot have been read by then.
     let mut begin = Box::pin(a.begin(0, TxOptions::default()));
     let first = std::future::poll_fn(|cx| std::task::Poll::Ready(begin.as_mut().poll(cx))).await;
-    assert!(first.is_pending(), "the first poll cannot have read the answer");
+    assert!(
+        first.is_pending(),
+        "the first poll cannot have read the answer"
+    );
     drop(begin);
     assert!(!a.is_reusable());
     assert!(a.reset().await.is_err());
