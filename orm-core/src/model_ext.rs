@@ -146,17 +146,17 @@ pub trait ModelExt: Model + Sized {
             let backend = db.backend();
             let mut ins = insert_of(std::slice::from_ref(self));
             let Some(ai) = Self::AUTO_INCREMENT else {
-                db.execute(render::insert(&backend, &ins)?).await?;
+                db.execute(render::insert_owned(&backend, ins)?).await?;
                 return Ok(());
             };
             let id = if backend.dialect == Dialect::MySql {
-                let res = db.execute(render::insert(&backend, &ins)?).await?;
+                let res = db.execute(render::insert_owned(&backend, ins)?).await?;
                 res.last_insert_id
                     .ok_or_else(|| unexpected("the server reported no insert id"))?
             } else {
                 ins.returning = vec![Self::COLUMNS[ai].name];
                 let row: Option<Scalar<i64>> =
-                    db.fetch_optional(render::insert(&backend, &ins)?).await?;
+                    db.fetch_optional(render::insert_owned(&backend, ins)?).await?;
                 row.ok_or_else(|| unexpected("INSERT ... RETURNING returned no row"))?
                     .0
             };
@@ -186,7 +186,7 @@ pub trait ModelExt: Model + Sized {
             for chunk in rows.chunks_mut(per_chunk) {
                 let mut ins = insert_of(chunk);
                 ins.returning = returning.into_iter().collect();
-                let st = render::insert(&backend, &ins)?;
+                let st = render::insert_owned(&backend, ins)?;
                 if returning.is_none() {
                     db.execute(st).await?;
                     continue;
@@ -226,7 +226,7 @@ pub trait ModelExt: Model + Sized {
         if backend.dialect != Dialect::MySql {
             ins.returning = key.into_iter().collect();
         }
-        render::insert(backend, &ins)
+        render::insert_owned(backend, ins)
     }
 
     /// Inserts this row or, when it conflicts with an existing row on `on_conflict`'s key, updates
@@ -281,7 +281,7 @@ pub trait ModelExt: Model + Sized {
             for chunk in rows.chunks(per_chunk) {
                 let mut ins = insert_of(chunk);
                 ins.on_conflict = Some(on_conflict.to_ast(InsertIdReport::Default));
-                db.execute(render::insert(&backend, &ins)?).await?;
+                db.execute(render::insert_owned(&backend, ins)?).await?;
             }
             Ok(())
         }

@@ -49,15 +49,36 @@ pub fn select(backend: &Backend, q: &Select) -> Result<Statement> {
 
 /// Renders an INSERT (one or more rows, optional upsert and RETURNING).
 pub fn insert(backend: &Backend, q: &Insert) -> Result<Statement> {
+    insert_rows(
+        backend,
+        q,
+        q.rows.len(),
+        q.rows.iter().map(|row| row.iter().cloned()),
+    )
+}
+
+/// [`insert`], moving the row values into the statement instead of copying them.
+pub(crate) fn insert_owned(backend: &Backend, mut q: Insert) -> Result<Statement> {
+    let rows = std::mem::take(&mut q.rows);
+    insert_rows(backend, &q, rows.len(), rows.into_iter().map(Vec::into_iter))
+}
+
+/// The INSERT of `q` with `n_rows` rows of values from `rows` (`q.rows` is not read).
+fn insert_rows<R: ExactSizeIterator<Item = Value>>(
+    backend: &Backend,
+    q: &Insert,
+    n_rows: usize,
+    rows: impl Iterator<Item = R>,
+) -> Result<Statement> {
     let d = backend.dialect;
-    if q.rows.is_empty() {
+    if n_rows == 0 {
         return Err(Error::InvalidQuery("INSERT with no rows".into()));
     }
     let mut w = Writer::new(backend, false);
     w.push("INSERT INTO ");
     w.ident(q.table);
     if q.columns.is_empty() {
-        if q.rows.len() > 1 {
+        if n_rows > 1 {
             return Err(Error::unsupported("multi-row INSERT of DEFAULT VALUES", d));
         }
         w.push(if d == Dialect::MySql {
@@ -69,7 +90,7 @@ pub fn insert(backend: &Backend, q: &Insert) -> Result<Statement> {
         w.push(" (");
         w.ident_list(&q.columns);
         w.push(") VALUES ");
-        for (i, row) in q.rows.iter().enumerate() {
+        for (i, row) in rows.enumerate() {
             if row.len() != q.columns.len() {
                 return Err(Error::InvalidQuery(format!(
                     "INSERT row {i} has {} values for {} columns",
@@ -81,7 +102,12 @@ pub fn insert(backend: &Backend, q: &Insert) -> Result<Statement> {
                 w.push(", ");
             }
             w.push("(");
-            w.comma_list(row, |w, v| w.param(v.clone()))?;
+            for (j, v) in row.enumerate() {
+                if j > 0 {
+                    w.push(", ");
+                }
+                w.param(v)?;
+            }
             w.push(")");
         }
     }

@@ -65,11 +65,23 @@ impl Health {
 }
 
 /// The recycle step of every backend's manager (see the module docs).
+///
+/// The common case (reusable, no ping due) completes without touching the round-trip path, whose
+/// future lives on the heap: the pool embeds this future in every checkout's, and a small one is
+/// cheap to move.
 pub(crate) async fn recycle<C: Conn>(
     conn: &mut C,
     metrics: &Metrics,
     health: &Health,
 ) -> RecycleResult<Error> {
+    if conn.is_reusable() && !health.needs_ping(metrics) {
+        return Ok(());
+    }
+    Box::pin(check(conn, metrics, health)).await
+}
+
+/// Resets a connection that is not reusable, or pings one that is due (see the module docs).
+async fn check<C: Conn>(conn: &mut C, metrics: &Metrics, health: &Health) -> RecycleResult<Error> {
     let checked: Result<()> = if !conn.is_reusable() {
         conn.reset().await
     } else if health.needs_ping(metrics) {

@@ -102,7 +102,9 @@ impl Manager for MySqlManager {
     type Error = Error;
 
     async fn create(&self) -> Result<MySqlConn> {
-        let opening = MySqlConn::open(self.opts.clone(), Arc::clone(&self.health));
+        // On the heap: the pool embeds this future in every checkout's, and a small one is cheap
+        // to move.
+        let opening = Box::pin(MySqlConn::open(self.opts.clone(), Arc::clone(&self.health)));
         match tokio::time::timeout(self.connect_timeout, opening).await {
             Ok(Ok(conn)) => Ok(conn),
             Ok(Err(e)) => Err(map_connect_error(e, &self.target)),

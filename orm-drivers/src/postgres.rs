@@ -124,6 +124,19 @@ impl Manager for PgManager {
     type Error = Error;
 
     async fn create(&self) -> Result<PgConn> {
+        // On the heap: the pool embeds this future in every checkout's, and a small one is cheap
+        // to move.
+        Box::pin(self.open()).await
+    }
+
+    async fn recycle(&self, conn: &mut PgConn, metrics: &Metrics) -> RecycleResult<Error> {
+        health::recycle(conn, metrics, &self.health).await
+    }
+}
+
+impl PgManager {
+    /// Opens one connection within the connect timeout.
+    async fn open(&self) -> Result<PgConn> {
         let connecting =
             tokio::time::timeout(self.opts.connect_timeout, self.config.connect(NoTls));
         let (client, connection) = match connecting.await {
@@ -157,10 +170,6 @@ impl Manager for PgManager {
             unverified: false,
             health: Arc::clone(&self.health),
         })
-    }
-
-    async fn recycle(&self, conn: &mut PgConn, metrics: &Metrics) -> RecycleResult<Error> {
-        health::recycle(conn, metrics, &self.health).await
     }
 }
 

@@ -57,7 +57,9 @@ impl managed::Manager for SqliteManager {
     type Error = Error;
 
     async fn create(&self) -> Result<SqliteConn> {
-        let worker = Worker::start(self.url.clone(), self.opts.clone()).await?;
+        // On the heap: the pool embeds this future in every checkout's, and a small one is cheap
+        // to move.
+        let worker = Box::pin(Worker::start(self.url.clone(), self.opts.clone())).await?;
         Ok(SqliteConn { worker })
     }
 

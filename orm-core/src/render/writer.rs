@@ -25,6 +25,21 @@ pub fn quote_ident(dialect: Dialect, name: &str, out: &mut String) {
     out.push(q);
 }
 
+/// Appends `n` in decimal (placeholders are numbered per parameter: `fmt` is costly there).
+fn push_decimal(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[start..].iter().map(|&d| char::from(d)));
+}
+
 /// Accumulates SQL text and bound parameters for one statement.
 #[derive(Debug)]
 pub struct Writer<'b> {
@@ -148,7 +163,8 @@ impl<'b> Writer<'b> {
     fn placeholder(&mut self) {
         match self.backend.dialect {
             Dialect::Postgres => {
-                let _ = write!(self.sql, "${}", self.params.len());
+                self.sql.push('$');
+                push_decimal(&mut self.sql, self.params.len());
             }
             Dialect::MySql | Dialect::Sqlite => self.sql.push('?'),
         }
@@ -578,6 +594,20 @@ impl<'b> Writer<'b> {
         }
         if let Some(o) = offset {
             let _ = write!(self.sql, " OFFSET {o}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_decimal;
+
+    #[test]
+    fn push_decimal_writes_every_digit() {
+        for n in [0, 7, 10, 99, 100, 65_535, usize::MAX] {
+            let mut s = String::from("$");
+            push_decimal(&mut s, n);
+            assert_eq!(s, format!("${n}"));
         }
     }
 }

@@ -43,7 +43,8 @@ impl StatementCache {
         if let Some(stmt) = self.lru.as_mut().and_then(|lru| lru.get(sql)) {
             return Ok(stmt.clone());
         }
-        let stmt = client.prepare(sql).await?;
+        // On the heap: a hit never polls it, and every statement's future embeds this one.
+        let stmt = Box::pin(client.prepare(sql)).await?;
         if let Some(lru) = &mut self.lru {
             lru.push(sql.to_owned(), stmt.clone());
         }
