@@ -1,0 +1,196 @@
+//! This ORM as a contender, written as its README and test suite use it: `Model::query().all`,
+//! `left_join` for the join, `in_list` filters for associations (grouped by key), `insert_many`,
+//! `find` by primary key, all through `Database` (its pool: default size, 8 for the pool workload).
+
+use bench_common::data::{self, POOL_CONNECTIONS, POOL_LOOKUPS_PER_TASK, POOL_TASKS};
+use bench_common::{Args, Backend, Check, Harness, Result, Workload, harness};
+use orm::prelude::*;
+
+#[derive(Model, Debug, Clone)]
+#[orm(table = "users")]
+struct User {
+    #[orm(primary_key, auto_increment)]
+    id: i64,
+    name: String,
+    hair_color: Option<String>,
+}
+
+#[derive(Model, Debug, Clone)]
+#[orm(table = "posts")]
+struct Post {
+    #[orm(primary_key, auto_increment)]
+    id: i64,
+    user_id: i64,
+    title: String,
+    body: Option<String>,
+}
+
+#[derive(Model, Debug, Clone)]
+#[orm(table = "comments")]
+struct Comment {
+    #[orm(primary_key, auto_increment)]
+    id: i64,
+    post_id: i64,
+    text: String,
+}
+
+type Graph = Vec<(User, Vec<(Post, Vec<Comment>)>)>;
+
+fn users_check(users: &[User]) -> Check {
+    let mut c = Check::new();
+    users
+        .iter()
+        .for_each(|u| c.user(u.id, &u.name, u.hair_color.as_deref()));
+    c
+}
+
+fn joined_check(rows: &[(User, Option<Post>)]) -> Check {
+    let mut c = Check::new();
+    for (u, p) in rows {
+        c.user_with_post(
+            (u.id, &u.name, u.hair_color.as_deref()),
+            p.as_ref()
+                .map(|p| (p.id, p.user_id, p.title.as_str(), p.body.as_deref())),
+        );
+    }
+    c
+}
+
+fn graph_check(graph: &Graph) -> Check {
+    let mut c = Check::new();
+    for (u, posts) in graph {
+        c.user(u.id, &u.name, u.hair_color.as_deref());
+        for (p, comments) in posts {
+            c.post_of(u.id, p.id, p.user_id, &p.title, p.body.as_deref());
+            for m in comments {
+                c.comment_of(p.id, m.id, m.post_id, &m.text);
+            }
+        }
+    }
+    c
+}
+
+async fn graph(db: &Database) -> Result<Graph> {
+    use bench_common::group::nest;
+    let users = User::query().all(db).await?;
+    let posts = Post::query()
+        .filter(Post::USER_ID.in_list(users.iter().map(|u| u.id)))
+        .all(db)
+        .await?;
+    let comments = Comment::query()
+        .filter(Comment::POST_ID.in_list(posts.iter().map(|p| p.id)))
+        .all(db)
+        .await?;
+    let posts = nest(posts, comments, |p| p.id, |c| c.post_id);
+    Ok(nest(users, posts, |u| u.id, |(p, _)| p.user_id))
+}
+
+async fn run(args: Args) -> Result<()> {
+    let url = match args.backend {
+        Backend::Sqlite => format!("sqlite://{}?mode=rw", args.url),
+        _ => args.url.clone(),
+    };
+    let db = match args.workload {
+        Workload::Pool => {
+            Database::builder(&url)
+                .max_connections(POOL_CONNECTIONS)
+                .build()
+                .await?
+        }
+        _ => Database::connect(&url).await?,
+    };
+    let mut h = Harness::new(&args);
+    match args.workload {
+        Workload::Trivial => {
+            while h.next().is_some() {
+                let t = h.start();
+                let users = User::query().all(&db).await?;
+                h.stop(t, users_check(&users))?;
+            }
+        }
+        Workload::Medium => {
+            while h.next().is_some() {
+                let t = h.start();
+                let rows = User::query()
+                    .left_join::<Post>(Post::USER_ID.eq(User::ID))
+                    .filter(User::HAIR_COLOR.eq(data::BLACK))
+                    .all(&db)
+                    .await?;
+                h.stop(t, joined_check(&rows))?;
+            }
+        }
+        Workload::Insert => {
+            let mut rows: Vec<User> = data::users_to_insert(args.size)
+                .into_iter()
+                .map(|(name, hair_color)| User {
+                    id: 0,
+                    name,
+                    hair_color,
+                })
+                .collect();
+            while h.next().is_some() {
+                rows.iter_mut().for_each(|u| u.id = 0);
+                let t = h.start();
+                User::insert_many(&db, &mut rows).await?;
+                h.stop(
+                    t,
+                    Check::inserted(rows.iter().filter(|u| u.id > 0).count() as u64),
+                )?;
+                h.deleted(User::query().delete().execute(&db).await?)?;
+            }
+        }
+        Workload::Associations => {
+            while h.next().is_some() {
+                let t = h.start();
+                let graph = graph(&db).await?;
+                h.stop(t, graph_check(&graph))?;
+            }
+        }
+        Workload::PkLookup => {
+            while let Some(i) = h.next() {
+                let id = data::pk_lookup_id(i, args.size);
+                let t = h.start();
+                let found = User::find(&db, id).await?;
+                h.stop(t, users_check(found.as_slice()))?;
+            }
+        }
+        Workload::Pool => {
+            let size = args.size;
+            while h.next().is_some() {
+                let t = h.start();
+                let tasks: Vec<_> = (0..POOL_TASKS)
+                    .map(|task| {
+                        let db = db.clone();
+                        tokio::spawn(async move {
+                            let mut c = Check::new();
+                            for lookup in 0..POOL_LOOKUPS_PER_TASK {
+                                let found =
+                                    User::find(&db, data::pool_lookup_id(task, lookup, size))
+                                        .await?;
+                                c.merge(users_check(found.as_slice()));
+                            }
+                            Ok::<_, bench_common::Error>(c)
+                        })
+                    })
+                    .collect();
+                let mut total = Check::new();
+                for task in tasks {
+                    total.merge(task.await??);
+                }
+                h.stop(t, total)?;
+            }
+        }
+    }
+    h.finish();
+    db.close().await;
+    Ok(())
+}
+
+fn main() {
+    harness::main(|args| {
+        if !args.variant.is_empty() {
+            return Err(args.unsupported());
+        }
+        bench_common::runtime()?.block_on(run(args))
+    });
+}
