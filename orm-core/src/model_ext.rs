@@ -88,19 +88,25 @@ fn rows_per_statement(backend: &Backend, columns: usize) -> usize {
     (backend.dialect.max_params() / columns.max(1)).clamp(1, 1000)
 }
 
-/// An INSERT of `rows` (every column but the auto-increment one).
-fn insert_of<M: Model>(rows: &[M]) -> Insert {
-    let (idx, columns): (Vec<usize>, Vec<&'static str>) = insert_columns::<M>().unzip();
+/// An INSERT into `M`'s table of every column but the auto-increment one; its rows are rendered from
+/// the models by [`render_insert`].
+fn insert_of<M: Model>() -> Insert {
     Insert {
         table: M::TABLE,
-        columns,
-        rows: rows
-            .iter()
-            .map(|m| idx.iter().map(|&i| m.column_value(i)).collect())
-            .collect(),
+        columns: insert_columns::<M>().map(|(_, name)| name).collect(),
+        rows: vec![],
         on_conflict: None,
         returning: vec![],
     }
+}
+
+/// Renders `ins` with one row of values per model in `rows`, read straight from the models.
+fn render_insert<M: Model>(backend: &Backend, ins: &Insert, rows: &[M]) -> Result<Statement> {
+    let idx: Vec<usize> = insert_columns::<M>().map(|(i, _)| i).collect();
+    let values = rows
+        .iter()
+        .map(|m| idx.iter().map(move |&i| m.column_value(i)));
+    render::insert_rows(backend, ins, rows.len(), values)
 }
 
 /// CRUD and query entry points for every model. In scope through `orm::prelude::*`.
@@ -144,19 +150,23 @@ pub trait ModelExt: Model + Sized {
     fn insert<E: Executor + ?Sized>(&mut self, db: &E) -> impl Future<Output = Result<()>> + Send {
         async move {
             let backend = db.backend();
-            let mut ins = insert_of(std::slice::from_ref(self));
+            let mut ins = insert_of::<Self>();
             let Some(ai) = Self::AUTO_INCREMENT else {
-                db.execute(render::insert_owned(&backend, ins)?).await?;
+                db.execute(render_insert(&backend, &ins, std::slice::from_ref(self))?)
+                    .await?;
                 return Ok(());
             };
             let id = if backend.dialect == Dialect::MySql {
-                let res = db.execute(render::insert_owned(&backend, ins)?).await?;
+                let res = db
+                    .execute(render_insert(&backend, &ins, std::slice::from_ref(self))?)
+                    .await?;
                 res.last_insert_id
                     .ok_or_else(|| unexpected("the server reported no insert id"))?
             } else {
                 ins.returning = vec![Self::COLUMNS[ai].name];
-                let row: Option<Scalar<i64>> =
-                    db.fetch_optional(render::insert_owned(&backend, ins)?).await?;
+                let row: Option<Scalar<i64>> = db
+                    .fetch_optional(render_insert(&backend, &ins, std::slice::from_ref(self))?)
+                    .await?;
                 row.ok_or_else(|| unexpected("INSERT ... RETURNING returned no row"))?
                     .0
             };
@@ -184,9 +194,9 @@ pub trait ModelExt: Model + Sized {
                 return Ok(());
             }
             for chunk in rows.chunks_mut(per_chunk) {
-                let mut ins = insert_of(chunk);
+                let mut ins = insert_of::<Self>();
                 ins.returning = returning.into_iter().collect();
-                let st = render::insert_owned(&backend, ins)?;
+                let st = render_insert(&backend, &ins, chunk)?;
                 if returning.is_none() {
                     db.execute(st).await?;
                     continue;
@@ -215,7 +225,7 @@ pub trait ModelExt: Model + Sized {
         backend: &Backend,
         on_conflict: &OnConflict<Self>,
     ) -> Result<Statement> {
-        let mut ins = insert_of(std::slice::from_ref(self));
+        let mut ins = insert_of::<Self>();
         let key = Self::AUTO_INCREMENT.map(|ai| Self::COLUMNS[ai].name);
         let report = match (backend.dialect, key) {
             (Dialect::MySql, Some(k)) => InsertIdReport::Key(k),
@@ -226,7 +236,7 @@ pub trait ModelExt: Model + Sized {
         if backend.dialect != Dialect::MySql {
             ins.returning = key.into_iter().collect();
         }
-        render::insert_owned(backend, ins)
+        render_insert(backend, &ins, std::slice::from_ref(self))
     }
 
     /// Inserts this row or, when it conflicts with an existing row on `on_conflict`'s key, updates
@@ -279,9 +289,9 @@ pub trait ModelExt: Model + Sized {
             let backend = db.backend();
             let per_chunk = rows_per_statement(&backend, insert_columns::<Self>().count());
             for chunk in rows.chunks(per_chunk) {
-                let mut ins = insert_of(chunk);
+                let mut ins = insert_of::<Self>();
                 ins.on_conflict = Some(on_conflict.to_ast(InsertIdReport::Default));
-                db.execute(render::insert_owned(&backend, ins)?).await?;
+                db.execute(render_insert(&backend, &ins, chunk)?).await?;
             }
             Ok(())
         }

@@ -57,14 +57,8 @@ pub fn insert(backend: &Backend, q: &Insert) -> Result<Statement> {
     )
 }
 
-/// [`insert`], moving the row values into the statement instead of copying them.
-pub(crate) fn insert_owned(backend: &Backend, mut q: Insert) -> Result<Statement> {
-    let rows = std::mem::take(&mut q.rows);
-    insert_rows(backend, &q, rows.len(), rows.into_iter().map(Vec::into_iter))
-}
-
 /// The INSERT of `q` with `n_rows` rows of values from `rows` (`q.rows` is not read).
-fn insert_rows<R: ExactSizeIterator<Item = Value>>(
+pub(crate) fn insert_rows<R: ExactSizeIterator<Item = Value>>(
     backend: &Backend,
     q: &Insert,
     n_rows: usize,

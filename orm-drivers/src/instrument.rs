@@ -101,10 +101,14 @@ impl RowCount for () {
 }
 
 /// Runs `fut` inside `span`, then records rows, elapsed time and error, and warns when it was slow.
+/// When no subscriber wants the span nor the slow-statement warning, it only runs `fut`.
 pub(crate) async fn traced<T: RowCount>(
     span: Span,
     fut: impl Future<Output = Result<T>>,
 ) -> Result<T> {
+    if span.is_disabled() && !tracing::enabled!(target: "orm::query", tracing::Level::WARN) {
+        return fut.await;
+    }
     let start = Instant::now();
     let out = fut.instrument(span.clone()).await;
     let elapsed = start.elapsed();
@@ -135,11 +139,15 @@ pub(crate) fn acquire_span(dialect: Dialect) -> Span {
     )
 }
 
-/// Runs a pool checkout inside `span` and records how long it waited and any error.
+/// Runs a pool checkout inside `span` and records how long it waited and any error (when a
+/// subscriber wants the span; otherwise it only runs `fut`).
 pub(crate) async fn traced_acquire<T>(
     span: Span,
     fut: impl Future<Output = Result<T>>,
 ) -> Result<T> {
+    if span.is_disabled() {
+        return fut.await;
+    }
     let start = Instant::now();
     let out = fut.instrument(span.clone()).await;
     span.record("waited_ms", start.elapsed().as_secs_f64() * 1000.0);
