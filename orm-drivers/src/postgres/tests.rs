@@ -12,6 +12,17 @@ use orm_core::{Error, Scalar, Statement, Value};
 
 use super::*;
 
+/// The connection is still reusable and answers `SELECT 42`.
+async fn assert_usable(c: &mut PgConn) {
+    assert!(c.is_reusable());
+    assert_eq!(
+        scalar::<i32>(c, Statement::text("SELECT 42"))
+            .await
+            .unwrap(),
+        42
+    );
+}
+
 fn url() -> String {
     std::env::var("ORM_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
@@ -323,13 +334,7 @@ async fn decoding_into_the_wrong_type_names_the_column() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
-    assert!(c.is_reusable());
-    assert_eq!(
-        scalar::<i32>(&mut c, Statement::text("SELECT 42"))
-            .await
-            .unwrap(),
-        42
-    );
+    assert_usable(&mut c).await;
 }
 
 #[tokio::test]
@@ -724,13 +729,7 @@ async fn fetch_optional_reads_the_first_row_and_reports_later_errors() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("22012"), "{err:?}");
-    assert!(c.is_reusable());
-    assert_eq!(
-        scalar::<i32>(&mut c, Statement::text("SELECT 42"))
-            .await
-            .unwrap(),
-        42
-    );
+    assert_usable(&mut c).await;
 }
 
 #[tokio::test]
