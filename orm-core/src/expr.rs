@@ -12,6 +12,9 @@
 //! - Values are checked by [`SqlParam`]: an `i64` column is compared with integers,
 //!   not `&str`. Expressions compare with expressions of the same type ([`Compatible`]). Arithmetic
 //!   needs [`Numeric`] operands, text functions need [`TextColumn`].
+//! - Two expressions combined into one (`a - b`, `a.coalesce(b)`) may read different tables: the
+//!   result reads the tables of both, and may be NULL in a query where a left-joined table makes it
+//!   so (a `coalesce` only where every argument may be NULL).
 //! - Every value is a bound parameter. LIKE needles from user text are escaped (see [`like`]).
 //!
 //! Portable typing of functions (the renderer adds casts where a server would differ):
@@ -25,6 +28,7 @@
 //! | `min`, `max` | `Option<T>` | `MIN`/`MAX` | `MIN`/`MAX` | `MIN`/`MAX` |
 //! | `lower`, `upper` | `T` | `LOWER(x COLLATE "C")` | 26 nested `REPLACE`s | `LOWER(x)` |
 //! | `length` | `i64` | `LENGTH` | `CHAR_LENGTH` | `LENGTH` |
+//! | `coalesce` | see [`Fallback`] | `COALESCE(a, b, ..)` | `COALESCE(a, b, ..)` | `COALESCE(a, b, ..)` |
 //!
 //! `sum`, `avg`, `min` and `max` are `None` over no rows (or only NULLs), as SQL defines. A sum beyond
 //! the `i64` range is an error on PostgreSQL and SQLite; MySQL saturates it with a warning.
@@ -37,12 +41,14 @@
 //! Integer division truncates toward zero everywhere (MySQL renders `DIV`). Division by zero is an
 //! error on PostgreSQL and NULL on MySQL and SQLite.
 
+mod coalesce;
 mod kinds;
 pub mod like;
 mod methods;
 mod ops;
 
-pub use kinds::{Compatible, Numeric, Ordered, TextColumn};
+pub use coalesce::Fallback;
+pub use kinds::{Compatible, Numeric, Ordered, TextColumn, ValueType};
 
 use std::marker::PhantomData;
 

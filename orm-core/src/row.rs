@@ -121,8 +121,8 @@ impl<T: Decode> Decode for Option<T> {
 
 /// A value built from a whole row, reading columns by position. Implemented by models (their columns
 /// in field order), by every single column type and its `Option` (one column), by `Option<M>` for a
-/// model `M` (a left-joined row: `None` when its key is NULL), and by tuples of those, each element
-/// reading its columns after the previous one's.
+/// model `M` (a left-joined row: `None` when its key is NULL), and by tuples of up to 16 of those, each
+/// element reading its columns after the previous one's.
 pub trait FromRow: Sized + Send + 'static {
     /// Number of columns this type reads.
     const WIDTH: usize;
@@ -196,3 +196,7 @@ tuple_from_row!(A, B, C, D, E, F, G, H, I);
 tuple_from_row!(A, B, C, D, E, F, G, H, I, J);
 tuple_from_row!(A, B, C, D, E, F, G, H, I, J, K);
 tuple_from_row!(A, B, C, D, E, F, G, H, I, J, K, L);
+tuple_from_row!(A, B, C, D, E, F, G, H, I, J, K, L, M);
+tuple_from_row!(A, B, C, D, E, F, G, H, I, J, K, L, M, N);
+tuple_from_row!(A, B, C, D, E, F, G, H, I, J, K, L, M, N, O);
+tuple_from_row!(A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P);

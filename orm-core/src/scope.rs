@@ -1,14 +1,19 @@
 //! Type-level scopes: which tables a query provides, and which tables an expression mentions.
 //!
 //! Contract: every typed expression carries the set of tables it reads as a type (a model `User`, an
-//! [`Alias`], a pair `(A, B)` for an expression over two tables, `()` for none). Every query carries its
+//! [`Alias`], a pair `(A, B)` for an expression over the tables of `A` and `B` such as `a + b`, `()` for
+//! none; pairs nest). Wrappers say how the tables decide NULL: [`NonNull`] never NULL, [`Nullable`]
+//! always possibly NULL, [`Coalesced`] NULL only when both sides are. Every query carries its
 //! *scope*: the model it selects from, or a tuple such as `(User, Optional<Post>)` after joins
 //! ([`Optional`] marks a left-joined table whose columns may be NULL). [`SubScope`] holds when every
 //! table an expression reads is in the scope; otherwise the program does not compile. That is what
 //! rejects a `Post` column in a query over `User` alone.
 //!
 //! The `I` parameters (`Here`, `P0`, ...) are positions the compiler infers; user code never names them.
-//! A scope listing the same table twice is ambiguous: join a second copy under an [`Alias`].
+//! A scope listing the same table twice is ambiguous: join a second copy under an [`Alias`]. Without
+//! one, the first use of that table's columns fails to compile with E0283 ("type annotations needed
+//! ... multiple impls satisfying `(M, M): Contains<M, _>`"): that is an ambiguity, not a missing impl,
+//! and stable Rust cannot tell two types apart in a bound, so no diagnostic attribute can reword it.
 
 use std::marker::PhantomData;
 
@@ -90,12 +95,26 @@ pub struct Correlated<S, O>(PhantomData<fn() -> (S, O)>);
 #[derive(Debug)]
 pub struct NonNull<S>(PhantomData<fn() -> S>);
 
+/// The scope of an expression that may be NULL whatever its tables (a nullable column inside a
+/// `COALESCE`): it reads the tables of `S`.
+#[derive(Debug)]
+pub struct Nullable<S>(PhantomData<fn() -> S>);
+
+/// The scope of `COALESCE(a, b)`: the tables of `A` and `B`, NULL only when both sides are.
+#[derive(Debug)]
+pub struct Coalesced<A, B>(PhantomData<fn() -> (A, B)>);
+
 /// Whether values read through a scope may be NULL.
 pub trait Nullability {
     /// `T` read through this scope: `T`, or `Option<T>`.
     type Apply<T: OrNull>: FromRow;
     /// The nullability of an expression reading tables of both `Self` and `N`.
     type Or<N: Nullability>: Nullability;
+    /// The nullability of an expression that is NULL only when both `Self` and `N` are.
+    type And<N: Nullability>: Nullability;
+    /// The scope of an expression over `S` whose own value type has this nullability: `S`, or
+    /// [`Nullable<S>`].
+    type Over<S>;
 }
 
 /// Values cannot be NULL.
@@ -108,11 +127,15 @@ pub enum MaybeNull {}
 impl Nullability for NotNull {
     type Apply<T: OrNull> = T;
     type Or<N: Nullability> = N;
+    type And<N: Nullability> = NotNull;
+    type Over<S> = S;
 }
 
 impl Nullability for MaybeNull {
     type Apply<T: OrNull> = T::Nullable;
     type Or<N: Nullability> = MaybeNull;
+    type And<N: Nullability> = N;
+    type Over<S> = Nullable<S>;
 }
 
 /// A row value type and its nullable form: `i64` -> `Option<i64>`, `Option<i64>` -> itself,
@@ -212,7 +235,9 @@ impl<S, O> Contains<O, Outer> for Correlated<S, O> {
 /// Every table read by an expression of scope `Self` is provided by the query scope `S`.
 #[diagnostic::on_unimplemented(
     message = "an expression over `{Self}` cannot be used in a query over `{S}`",
-    label = "reads a table that is not in this query"
+    label = "reads a table that is not in this query",
+    note = "every table an expression reads must be in the query: join it first \
+            (`inner_join`/`left_join`), or `correlate::<T>()` a subquery that reads an outer table"
 )]
 pub trait SubScope<S, I> {
     /// Whether the expression may be NULL because it reads a left-joined table.
@@ -238,6 +263,21 @@ where
     X: SubScope<S, I>,
 {
     type Null = NotNull;
+}
+
+impl<S, X, I> SubScope<S, I> for Nullable<X>
+where
+    X: SubScope<S, I>,
+{
+    type Null = MaybeNull;
+}
+
+impl<S, A, B, IA, IB> SubScope<S, (IA, IB)> for Coalesced<A, B>
+where
+    A: SubScope<S, IA>,
+    B: SubScope<S, IB>,
+{
+    type Null = <A::Null as Nullability>::And<B::Null>;
 }
 
 impl<S> SubScope<S, ()> for () {

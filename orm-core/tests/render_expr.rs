@@ -6,8 +6,8 @@ mod all3;
 mod fixtures;
 
 use all3::Cases;
-use fixtures::{Post, User};
-use orm_core::{Condition, Expr, ModelExt, Query, count_star, raw};
+use fixtures::{Employee, Post, User};
+use orm_core::{Alias, Condition, Expr, ModelExt, Query, count_star, exists, raw};
 
 fn users(c: Condition<User>) -> Query<User, i64> {
     User::query().filter(c).select(User::ID)
@@ -116,6 +116,126 @@ fn arithmetic() {
             .select(Post::ID)
             .to_statement(b)
     });
+    insta::assert_snapshot!(s.finish());
+}
+
+#[test]
+fn arithmetic_across_tables() {
+    let mut s = Cases::new();
+    s.case("columns of two joined tables", |b| {
+        let q: Query<_, (i32, i32)> = User::query()
+            .inner_join::<Post>(Post::USER_ID.eq(User::ID))
+            .select((Post::LIKES - User::AGE, (Post::LIKES + User::AGE) * 2));
+        q.to_statement(b)
+    });
+    s.case("a left-joined side reads as Option", |b| {
+        let q: Query<_, (Option<i32>, Option<f64>)> = User::query()
+            .left_join::<Post>(Post::USER_ID.eq(User::ID))
+            .select((User::AGE * Post::LIKES, Post::SCORE / 2.0));
+        q.to_statement(b)
+    });
+    s.case("self-join through aliases", |b| {
+        let boss = Employee::alias("boss");
+        let top = Alias::<Employee, 1>::new("top");
+        let q: Query<_, (i64, Option<i64>)> = Employee::query()
+            .inner_join_alias(boss, boss.col(Employee::ID).eq(Employee::BOSS_ID))
+            .left_join_alias(top, top.col(Employee::ID).eq(boss.col(Employee::BOSS_ID)))
+            .filter((Employee::SALARY - boss.col(Employee::SALARY)).gt(0))
+            .select((
+                Employee::SALARY - boss.col(Employee::SALARY),
+                top.col(Employee::SALARY) - boss.col(Employee::SALARY) % Employee::SALARY,
+            ));
+        q.to_statement(b)
+    });
+    s.case("in a join condition and a correlated subquery", |b| {
+        User::query()
+            .inner_join::<Post>(
+                Post::USER_ID
+                    .eq(User::ID)
+                    .and(Post::LIKES.gt(User::AGE / 2)),
+            )
+            .filter(exists(
+                Post::query()
+                    .correlate::<User>()
+                    .filter((Post::LIKES - User::AGE).ge(0)),
+            ))
+            .select(Post::ID)
+            .to_statement(b)
+    });
+    s.case("aggregates of two tables", |b| {
+        let q: Query<_, (i64, Option<i64>)> = User::query()
+            .left_join::<Post>(Post::USER_ID.eq(User::ID))
+            .group_by(User::ID)
+            .select((User::ID, Post::LIKES.sum() - User::AGE.sum()));
+        q.to_statement(b)
+    });
+    insta::assert_snapshot!(s.finish());
+}
+
+#[test]
+fn coalesce_fallbacks() {
+    let mut s = Cases::new();
+    s.case("a column of the same table", |b| {
+        let q: Query<_, String> = User::query().select(User::HAIR_COLOR.coalesce(User::NAME));
+        q.to_statement(b)
+    });
+    s.case("a column of another table, an expression, a chain", |b| {
+        let q: Query<_, (String, String, String)> = User::query()
+            .inner_join::<Post>(Post::USER_ID.eq(User::ID))
+            .select((
+                Post::BODY.coalesce(User::NAME),
+                Post::BODY.coalesce(Post::TITLE.lower()),
+                Post::BODY.coalesce(User::HAIR_COLOR).coalesce("none"),
+            ));
+        q.to_statement(b)
+    });
+    s.case("NULL only where every argument may be", |b| {
+        let q: Query<_, (Option<String>, String, Option<String>, i32)> = User::query()
+            .left_join::<Post>(Post::USER_ID.eq(User::ID))
+            .select((
+                User::HAIR_COLOR.coalesce(Post::TITLE),
+                Post::TITLE.coalesce(User::NAME),
+                Post::BODY.coalesce(User::HAIR_COLOR),
+                Post::LIKES.coalesce(0),
+            ));
+        q.to_statement(b)
+    });
+    s.case("a left-joined alias falling back on the row itself", |b| {
+        let boss = Employee::alias("boss");
+        let q: Query<_, (i64, Option<i64>)> = Employee::query()
+            .left_join_alias(boss, boss.col(Employee::ID).eq(Employee::BOSS_ID))
+            .filter(
+                boss.col(Employee::SALARY)
+                    .coalesce(Employee::SALARY)
+                    .ge(100),
+            )
+            .select((
+                boss.col(Employee::SALARY).coalesce(Employee::SALARY),
+                boss.col(Employee::BOSS_ID).coalesce(Employee::BOSS_ID),
+            ));
+        q.to_statement(b)
+    });
+    insta::assert_snapshot!(s.finish());
+}
+
+#[test]
+fn comparisons_with_operands_of_other_tables() {
+    let mut s = Cases::new();
+    s.case(
+        "between and comparisons with columns and expressions",
+        |b| {
+            User::query()
+                .inner_join::<Post>(Post::USER_ID.eq(User::ID))
+                .filter(
+                    Post::LIKES
+                        .between(User::AGE, User::AGE * 2)
+                        .and(Post::TITLE.ne(User::NAME))
+                        .and(Post::BODY.eq(User::HAIR_COLOR.coalesce(User::NAME))),
+                )
+                .select(Post::ID)
+                .to_statement(b)
+        },
+    );
     insta::assert_snapshot!(s.finish());
 }
 

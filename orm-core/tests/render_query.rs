@@ -38,6 +38,49 @@ fn selections() {
                 .to_statement(b)
         },
     );
+    s.case("sixteen elements: select, group by, decode_as", |b| {
+        type Wide = (i64, i64, i64, i64, i64, i64, i64, i64);
+        let q: Query<_, (Wide, Wide)> = User::query()
+            .inner_join::<Post>(Post::USER_ID.eq(User::ID))
+            .select((
+                User::ID,
+                Post::ID,
+                User::AGE,
+                Post::LIKES,
+                User::AGE + 1,
+                Post::LIKES + 1,
+                User::AGE + Post::LIKES,
+                User::ID + Post::ID,
+                User::ID * 2,
+                Post::ID * 2,
+                User::AGE * 2,
+                Post::LIKES * 2,
+                User::AGE - Post::LIKES,
+                Post::USER_ID,
+                User::NAME.length(),
+                Post::TITLE.length(),
+            ))
+            .group_by((
+                User::ID,
+                Post::ID,
+                User::AGE,
+                Post::LIKES,
+                User::NAME,
+                Post::TITLE,
+                Post::USER_ID,
+                User::EMAIL,
+                User::HAIR_COLOR,
+                Post::BODY,
+                Post::SCORE,
+                User::AGE + Post::LIKES,
+                User::ID + Post::ID,
+                User::AGE - Post::LIKES,
+                User::NAME.length(),
+                Post::TITLE.length(),
+            ))
+            .decode_as();
+        q.to_statement(b)
+    });
     insta::assert_snapshot!(s.finish());
 }
 

@@ -162,3 +162,67 @@ fn raw_rows_check_the_tuple_width() {
     let err = <(User, i64)>::from_raw_row(&row).unwrap_err();
     assert!(err.to_string().contains("needs 6"), "{err}");
 }
+
+#[test]
+fn sixteen_element_tuples_decode_in_order() {
+    type Sixteen = (
+        i64,
+        String,
+        Option<String>,
+        i32,
+        f64,
+        bool,
+        Option<i64>,
+        i16,
+        u32,
+        u64,
+        Vec<u8>,
+        Option<f64>,
+        i64,
+        String,
+        Option<i32>,
+        i64,
+    );
+    assert_eq!(<Sixteen>::WIDTH, 16);
+    assert_eq!(<(User, Post, i64, i64, i64, i64, i64)>::WIDTH, 16);
+    let row = Row(vec![
+        Value::I64(1),
+        Value::String("a".into()),
+        Value::Null,
+        Value::I32(4),
+        Value::F64(0.5),
+        Value::Bool(true),
+        Value::I64(7),
+        Value::I16(8),
+        Value::I64(9),
+        Value::I64(10),
+        Value::Bytes(vec![11]),
+        Value::Null,
+        Value::I64(13),
+        Value::String("n".into()),
+        Value::I32(15),
+        Value::I64(16),
+    ]);
+    let t = <Sixteen>::from_row(&row).unwrap();
+    assert_eq!(
+        (t.0, t.1.as_str(), t.2.as_deref(), t.3, t.4, t.5, t.6, t.7),
+        (1, "a", None, 4, 0.5, true, Some(7), 8)
+    );
+    assert_eq!(
+        (
+            t.8,
+            t.9,
+            t.10.as_slice(),
+            t.11,
+            t.12,
+            t.13.as_str(),
+            t.14,
+            t.15
+        ),
+        (9, 10, &[11u8][..], None, 13, "n", Some(15), 16)
+    );
+    let Err(err) = <Sixteen>::from_raw_row(&Row(row.0[..15].to_vec())) else {
+        panic!("a 15-column row decoded as 16 columns");
+    };
+    assert!(err.to_string().contains("needs 16"), "{err}");
+}

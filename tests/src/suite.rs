@@ -3,6 +3,7 @@
 
 pub mod builder;
 pub mod builder_aggregates;
+pub mod builder_cross;
 pub mod builder_filters;
 pub mod builder_like;
 pub mod builder_locks;

@@ -1,9 +1,10 @@
 //! Classes of Rust value types that decide which operations an expression offers: comparable with
 //! what ([`Compatible`]), arithmetic and sums ([`Numeric`]), text functions ([`TextColumn`]),
-//! `min`/`max` ([`Ordered`]), and the nullable form of each ([`OrNull`]).
+//! `min`/`max` ([`Ordered`]), the nullable form of each ([`OrNull`]) and its form without `Option`
+//! ([`ValueType`]).
 
 use crate::ast::CastType;
-use crate::scope::OrNull;
+use crate::scope::{MaybeNull, NotNull, Nullability, OrNull};
 
 /// Two value types that may be compared or combined: the same type, either side possibly `Option`.
 #[diagnostic::on_unimplemented(
@@ -47,6 +48,15 @@ pub trait TextColumn: OrNull {
 )]
 pub trait Ordered: OrNull {}
 
+/// A column value type and that type without `Option`: `i64` and `Option<i64>` both have the base
+/// `i64`. Types the result of `coalesce`.
+pub trait ValueType: OrNull {
+    /// The type without `Option`.
+    type Base: OrNull;
+    /// Whether the type itself admits NULL: [`MaybeNull`] for `Option<_>`, else [`NotNull`].
+    type Null: Nullability;
+}
+
 macro_rules! value_kinds {
     ($($t:ty),*) => {$(
         impl OrNull for $t {
@@ -54,6 +64,14 @@ macro_rules! value_kinds {
         }
         impl OrNull for Option<$t> {
             type Nullable = Option<$t>;
+        }
+        impl ValueType for $t {
+            type Base = $t;
+            type Null = NotNull;
+        }
+        impl ValueType for Option<$t> {
+            type Base = $t;
+            type Null = MaybeNull;
         }
         impl Compatible<$t> for $t {
             type Joined = $t;

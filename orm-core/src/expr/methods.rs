@@ -1,15 +1,15 @@
 //! The methods every typed expression offers ([`Column`] and [`Expr`] alike): comparisons, null tests,
-//! membership, LIKE matching, text functions, aggregates and sort keys. One macro writes them for both
-//! receivers; the bodies are the shared functions below.
+//! membership, LIKE matching, text functions, `COALESCE`, aggregates and sort keys. One macro writes
+//! them for both receivers; the bodies are the shared functions below.
 
 use crate::ast::{self, BinOp, Direction, Func};
 use crate::column::Column;
+use crate::expr::coalesce::{Fallback, coalesce};
 use crate::expr::like::{fold_case, wrap};
 use crate::expr::{
     Compatible, Condition, Expr, Expression, Numeric, Operand, Order, Ordered, TextColumn,
-    fold_value,
+    ValueType, fold_value,
 };
-use crate::model::ColumnType;
 use crate::query::Query;
 use crate::scope::{NonNull, OrNull, SubScope, SubqueryScope};
 use crate::value::{SqlParam, Value};
@@ -362,13 +362,17 @@ macro_rules! expression_methods {
             }
         }
 
-        impl<Sc, T: ColumnType> $Recv<Sc, Option<T>> {
-            /// `COALESCE(self, fallback)`: the value, or `fallback` when it is NULL.
-            pub fn coalesce(self, fallback: impl SqlParam<T>) -> Expr<NonNull<Sc>, T> {
-                Expr::from_ast(ast::Expr::func(
-                    Func::Coalesce,
-                    vec![self.into_ast(), ast::Expr::Value(fallback.into_value())],
-                ))
+        impl<Sc, T: ValueType> $Recv<Sc, T> {
+            /// `COALESCE(self, fallback)`: the value, or `fallback` when it is NULL. `fallback` is a
+            /// value (the result is never NULL) or another expression, of any table of the query
+            /// (the result may be NULL only when both may be). Chained calls append arguments:
+            /// `Post::BODY.coalesce(User::HAIR_COLOR).coalesce("none")`. On a column of a
+            /// left-joined table, a plain type counts as nullable. See [`Fallback`].
+            pub fn coalesce<F, K>(self, fallback: F) -> Expr<F::Scope, F::Type>
+            where
+                F: Fallback<Sc, T, K>,
+            {
+                Expr::from_ast(coalesce(self.into_ast(), fallback.into_fallback()))
             }
         }
     };

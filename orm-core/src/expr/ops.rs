@@ -1,8 +1,11 @@
 //! Arithmetic operators on numeric expressions: `User::AGE + 1`, `Post::LIKES * 2 - Post::DISLIKES`.
 //!
-//! A value operand has exactly the expression's numeric type (so integer literals infer), an
-//! expression operand must read the same scope and have a [`Compatible`] numeric type; the result is
-//! nullable when either side is. Integer division truncates toward zero on every backend.
+//! A value operand has exactly the expression's numeric type (so integer literals infer). An
+//! expression operand has a [`Compatible`] numeric type and may read other tables: `a - b` reads the
+//! tables of both, its scope is the pair `(A, B)` of their scopes (see [`crate::scope`]), so
+//! `Post::LIKES - User::KARMA` fits any query that provides `Post` and `User`, and reads as `Option`
+//! when either is left-joined. The result type is nullable when either side's type is. Integer
+//! division truncates toward zero on every backend.
 
 use std::ops::{Add, Div, Mul, Rem, Sub};
 
@@ -69,12 +72,12 @@ macro_rules! expr_op {
         impl<Sc, T, R> $Trait<R> for $Recv<Sc, T>
         where
             T: Numeric + Compatible<R::Type>,
-            R: Expression<Scope = Sc>,
+            R: Expression,
             T::Joined: Numeric,
         {
-            type Output = Expr<Sc, T::Joined>;
+            type Output = Expr<(Sc, R::Scope), T::Joined>;
             fn $method(self, rhs: R) -> Self::Output {
-                arith::<Sc, T::Joined>(BinOp::$op, self.into_ast(), rhs.into_ast())
+                arith::<(Sc, R::Scope), T::Joined>(BinOp::$op, self.into_ast(), rhs.into_ast())
             }
         }
     };

@@ -13,11 +13,12 @@ use crate::row::FromRow;
 use crate::scope::{Alias, Nullability, OrNull, Source, SubScope};
 
 /// What [`Query::select`] accepts in a query over scope `S`: a column, an expression, every column of
-/// a table ([`AllColumns`]), or a tuple of those.
+/// a table ([`AllColumns`]), or a tuple of up to 16 of those.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be selected in a query over `{S}`",
     label = "expected a column, an expression, `Model::all_columns()`, or a tuple of those over the \
-             query's tables"
+             query's tables",
+    note = "a tuple of more than 16 elements must be split into nested tuples"
 )]
 pub trait Selectable<S, I> {
     /// The Rust type each row decodes into.
@@ -111,6 +112,14 @@ selectable_tuple!(A IA, B IB, C IC, D ID, E IE);
 selectable_tuple!(A IA, B IB, C IC, D ID, E IE, F IF);
 selectable_tuple!(A IA, B IB, C IC, D ID, E IE, F IF, G IG);
 selectable_tuple!(A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH);
+selectable_tuple!(A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, I II);
+selectable_tuple!(A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, I II, J IJ);
+selectable_tuple!(A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, I II, J IJ, K IK);
+selectable_tuple!(A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, I II, J IJ, K IK, L IL);
+selectable_tuple!(A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, I II, J IJ, K IK, L IL, M IM);
+selectable_tuple!(A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, I II, J IJ, K IK, L IL, M IM, N IN);
+selectable_tuple!(A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, I II, J IJ, K IK, L IL, M IM, N IN, O IO);
+selectable_tuple!(A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, I II, J IJ, K IK, L IL, M IM, N IN, O IO, P IP);
 
 impl<S, R> Query<S, R> {
     /// Selects columns or expressions instead of whole rows:
