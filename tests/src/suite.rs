@@ -5,6 +5,7 @@ pub mod builder;
 pub mod builder_aggregates;
 pub mod builder_filters;
 pub mod builder_like;
+pub mod builder_lists;
 pub mod builder_locks;
 pub mod builder_pagination;
 pub mod builder_props;
