@@ -222,6 +222,7 @@ pub fn update(backend: &Backend, q: &Update) -> Result<Statement> {
     let mut w = Writer::new(backend, false);
     w.push("UPDATE ");
     w.ident(q.table);
+    let head = w.sql_len();
     w.push(" SET ");
     w.comma_list(&q.set, |w, (col, e)| {
         w.ident(col.name);
@@ -232,17 +233,31 @@ pub fn update(backend: &Backend, q: &Update) -> Result<Statement> {
         w.push(" WHERE ");
         w.expr(f)?;
     }
+    if w.wrote_list_subquery() {
+        // The multi-table form, planned like a SELECT (see `Writer::wrote_list_subquery`).
+        w.insert_sql(head, ", (SELECT 1) AS `orm_one`");
+    }
     w.finish_checked()
 }
 
 /// Renders a DELETE.
 pub fn delete(backend: &Backend, q: &Delete) -> Result<Statement> {
     let mut w = Writer::new(backend, false);
-    w.push("DELETE FROM ");
+    w.push("DELETE ");
+    let head = w.sql_len();
+    w.push("FROM ");
     w.ident(q.table);
     if let Some(f) = &q.filter {
         w.push(" WHERE ");
         w.expr(f)?;
+    }
+    if w.wrote_list_subquery() {
+        // `DELETE t FROM t`: the multi-table form, planned like a SELECT (see
+        // `Writer::wrote_list_subquery`).
+        let mut target = String::new();
+        quote_ident(backend.dialect, q.table, &mut target);
+        target.push(' ');
+        w.insert_sql(head, &target);
     }
     w.finish_checked()
 }

@@ -3,7 +3,10 @@
 //! Contract: a [`Value`] is always sent to the server as a bound parameter, never spliced into SQL
 //! text. [`SqlParam<T>`] says which Rust values may stand where a column of Rust type `T` is expected;
 //! it is what makes `User::ID.eq("x")` a compile error. `u64` travels as [`Value::U64`] until
-//! [`Value::into_bindable`] checks that it fits the signed 64-bit integers all three servers share.
+//! [`Value::into_bindable`] checks that it fits the signed 64-bit integers all three servers share,
+//! inside a [`Value::List`] too.
+
+use std::sync::Arc;
 
 /// One parameter value.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,6 +31,13 @@ pub enum Value {
     String(String),
     /// Binary.
     Bytes(Vec<u8>),
+    /// A list of scalar values bound as ONE parameter: the candidates of a long IN list. Drivers
+    /// send it as a PostgreSQL array of the type the server inferred, as a SQLite `rarray` pointer
+    /// (read only by `rarray(...)` placeholders the renderer writes; bound anywhere else it is an
+    /// `Error::Encode`), or as MySQL JSON text (integers and booleans as numbers, floats as numbers,
+    /// text as strings, bytes as base64 strings). An element that is itself a list is an
+    /// `Error::Encode`.
+    List(Arc<[Value]>),
 }
 
 impl Value {
@@ -37,7 +47,8 @@ impl Value {
     }
 
     /// The value as drivers bind it: `U64` becomes `I64`, or an [`Error::Encode`](crate::Error::Encode)
-    /// when it does not fit (never a silent wrap).
+    /// when it does not fit (never a silent wrap). A list is checked element by element (and copied
+    /// only when one of them changes); a list inside a list is an `Error::Encode`.
     pub fn into_bindable(self) -> crate::Result<Value> {
         match self {
             Value::U64(v) => i64::try_from(v)
@@ -48,6 +59,24 @@ impl Value {
                         i64::MAX
                     ),
                 }),
+            Value::List(items) => {
+                if items
+                    .iter()
+                    .all(|v| !matches!(v, Value::U64(_) | Value::List(_)))
+                {
+                    return Ok(Value::List(items));
+                }
+                items
+                    .iter()
+                    .map(|v| match v {
+                        Value::List(_) => Err(crate::Error::Encode {
+                            message: "a list of values cannot contain a list".into(),
+                        }),
+                        v => v.clone().into_bindable(),
+                    })
+                    .collect::<crate::Result<Arc<[Value]>>>()
+                    .map(Value::List)
+            }
             other => Ok(other),
         }
     }
@@ -65,6 +94,7 @@ impl Value {
             Value::F64(_) => "f64",
             Value::String(_) => "String",
             Value::Bytes(_) => "Vec<u8>",
+            Value::List(_) => "list",
         }
     }
 }

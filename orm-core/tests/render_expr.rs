@@ -80,20 +80,6 @@ fn in_lists() {
 }
 
 #[test]
-fn in_list_beyond_the_bind_limit_is_a_typed_error() {
-    let ids: Vec<i64> = (0..40_000).collect();
-    let q = users(User::ID.in_list(ids));
-    let mut s = String::new();
-    for (name, b) in all3::BACKENDS {
-        match q.to_statement(&b) {
-            Ok(st) => s.push_str(&format!("{name}: ok, {} params\n", st.params.len())),
-            Err(e) => s.push_str(&format!("{name}: {e}\n")),
-        }
-    }
-    insta::assert_snapshot!(s);
-}
-
-#[test]
 fn arithmetic() {
     let mut s = Cases::new();
     s.case("+ - * with values and columns", |b| {

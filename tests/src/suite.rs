@@ -6,6 +6,7 @@ pub mod builder_aggregates;
 pub mod builder_cross;
 pub mod builder_filters;
 pub mod builder_like;
+pub mod builder_lists;
 pub mod builder_locks;
 pub mod builder_pagination;
 pub mod builder_props;

@@ -2,6 +2,7 @@
 //! (or by hand in tests and advanced code that vouches for its own typing).
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::ast::Select;
 use crate::value::Value;
@@ -160,12 +161,14 @@ pub enum Expr {
         /// `IS NOT NULL` when `true`.
         negated: bool,
     },
-    /// `e IN (...)` / `e NOT IN (...)`; an empty list is `FALSE` / `TRUE`.
+    /// `e IN (...)` / `e NOT IN (...)` over bound values; an empty list is `FALSE` / `TRUE`. A list
+    /// longer than [`Dialect::max_inline_list`](crate::Dialect::max_inline_list) is bound as one
+    /// [`Value::List`] parameter (shared, not copied, when the statement is rendered).
     InList {
         /// Tested expression.
         expr: Box<Expr>,
         /// Candidates.
-        list: Vec<Expr>,
+        list: Arc<[Value]>,
         /// `NOT IN` when `true`.
         negated: bool,
     },
@@ -327,10 +330,7 @@ impl Expr {
                 e.for_each_column(f);
             }
             Expr::Alias { expr, .. } => expr.for_each_column(f),
-            Expr::InList { expr, list, .. } => {
-                expr.for_each_column(f);
-                list.iter().for_each(|e| e.for_each_column(f));
-            }
+            Expr::InList { expr, .. } => expr.for_each_column(f),
             Expr::InSubquery { expr, query, .. } => {
                 expr.for_each_column(f);
                 query.for_each_column(f);

@@ -30,7 +30,7 @@ fn between<S>(e: ast::Expr, low: ast::Expr, high: ast::Expr, negated: bool) -> C
 fn in_list<S>(e: ast::Expr, values: impl Iterator<Item = Value>, negated: bool) -> Condition<S> {
     Condition::from_expr(ast::Expr::InList {
         expr: Box::new(e),
-        list: values.map(ast::Expr::Value).collect(),
+        list: values.collect(),
         negated,
     })
 }
@@ -152,9 +152,15 @@ macro_rules! expression_methods {
                     true,
                 )
             }
-            /// `self IN (v1, v2, ...)`; an empty list matches nothing. Each value is a bound
-            /// parameter: a statement carrying more than the server's limit (65535 on PostgreSQL and
-            /// MySQL, 32766 on SQLite) is an `InvalidQuery` error before anything is sent.
+            /// `self IN (v1, v2, ...)` for a list of any length; an empty list matches nothing, and a
+            /// NULL (on either side) never matches, as in SQL. The values are always bound, never
+            /// inlined: on PostgreSQL the whole list is one array parameter (`self = ANY($1)`, one
+            /// statement text whatever the length); on SQLite and MySQL/MariaDB a short list is one
+            /// placeholder per value and a longer one (more than
+            /// [`Dialect::max_inline_list`](crate::Dialect::max_inline_list) values) is one parameter
+            /// read by `rarray(...)` on SQLite and `JSON_TABLE` on MySQL/MariaDB (MySQL 8.0.4+,
+            /// MariaDB 10.6+), with text compared under the tables' binary NO PAD collation. So
+            /// 100,000 ids from elsewhere work on every backend.
             pub fn in_list<S, I, P: SqlParam<T>>(
                 self,
                 values: impl IntoIterator<Item = P>,
@@ -168,7 +174,9 @@ macro_rules! expression_methods {
                     false,
                 )
             }
-            /// `self NOT IN (v1, v2, ...)`; an empty list matches everything.
+            /// `self NOT IN (v1, v2, ...)`, rendered like [`in_list`](Self::in_list) (`self <> ALL($1)`
+            /// on PostgreSQL). An empty list matches everything; otherwise a NULL `self`, or a NULL in
+            /// the list, makes it match nothing, as SQL's `NOT IN` does.
             pub fn not_in<S, I, P: SqlParam<T>>(
                 self,
                 values: impl IntoIterator<Item = P>,

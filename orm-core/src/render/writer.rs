@@ -1,5 +1,7 @@
 //! The SQL writer: owns the text, the parameter list and placeholder numbering, and spells every
-//! expression node and SELECT for one dialect.
+//! expression node and SELECT for one dialect. IN lists of bound values are written by `in_list`.
+
+mod in_list;
 
 use std::fmt::Write as _;
 
@@ -47,6 +49,7 @@ pub struct Writer<'b> {
     qualify: bool,
     sql: String,
     params: Vec<Value>,
+    list_subquery: bool,
 }
 
 const PREC_OR: u8 = 1;
@@ -85,7 +88,26 @@ impl<'b> Writer<'b> {
             qualify,
             sql: String::with_capacity(128),
             params: Vec::new(),
+            list_subquery: false,
         }
+    }
+
+    /// Bytes of SQL written so far (a position for [`insert_sql`](Self::insert_sql)).
+    pub(crate) fn sql_len(&self) -> usize {
+        self.sql.len()
+    }
+
+    /// Inserts `text` (which must hold no placeholder) at byte position `at` of the SQL.
+    pub(crate) fn insert_sql(&mut self, at: usize, text: &str) {
+        self.sql.insert_str(at, text);
+    }
+
+    /// `true` once an IN list was written as a subquery over `JSON_TABLE` (MySQL/MariaDB). MariaDB
+    /// before 11.1 runs such a subquery once per row in a single-table UPDATE or DELETE; the
+    /// multi-table forms are planned like a SELECT (semi-join, materialization), so those renderers
+    /// switch to them.
+    pub(crate) fn wrote_list_subquery(&self) -> bool {
+        self.list_subquery
     }
 
     /// The dialect written for.
@@ -107,8 +129,7 @@ impl<'b> Writer<'b> {
         let max = self.backend.dialect.max_params();
         if self.params.len() > max {
             return Err(Error::InvalidQuery(format!(
-                "the statement binds {} parameters; {} accepts at most {max} (split the IN list or \
-                 the batch)",
+                "the statement binds {} parameters; {} accepts at most {max} (split the batch)",
                 self.params.len(),
                 self.backend.dialect
             )));
@@ -315,15 +336,7 @@ impl<'b> Writer<'b> {
                 expr,
                 list,
                 negated,
-            } => {
-                if list.is_empty() {
-                    return self.expr(&Expr::Bool(*negated));
-                }
-                self.child(expr, PREC_CMP + 1)?;
-                self.push(if *negated { " NOT IN (" } else { " IN (" });
-                self.comma_list(list, |w, e| w.expr(e))?;
-                self.push(")");
-            }
+            } => self.in_list(expr, list, *negated)?,
             Expr::InSubquery {
                 expr,
                 query,

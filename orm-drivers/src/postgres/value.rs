@@ -6,17 +6,19 @@
 //!   the float represents them exactly;
 //! - `f32` goes into `float4` or `float8`; `f64` into `float8`, or `float4` when exactly representable;
 //! - `bool` into `bool`; text into `text`, `varchar`, `bpchar`, `name`, `unknown` (and `citext`);
-//!   bytes into `bytea`; NULL into any type.
+//!   bytes into `bytea`; NULL into any type;
+//! - a [`Value::List`] into an array type (`int8[]`, `text[]`, ...; what `x = ANY($1)` infers), each
+//!   element by the rules above for the array's element type; NULL elements stay NULL.
 //!
-//! Anything else fails with a [`ParamError`] naming the parameter, which the error mapping turns into
-//! `Error::Encode`. Nothing is sent when a parameter cannot be encoded.
+//! Anything else fails with a [`ParamError`] naming the parameter (and the list element), which the
+//! error mapping turns into `Error::Encode`. Nothing is sent when a parameter cannot be encoded.
 
 use std::error::Error as StdError;
 use std::fmt;
 
 use bytes::BytesMut;
 use orm_core::Value;
-use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use tokio_postgres::types::{IsNull, Kind, ToSql, Type, to_sql_checked};
 
 type BoxError = Box<dyn StdError + Sync + Send>;
 
@@ -32,26 +34,55 @@ impl fmt::Display for ParamError {
 
 impl StdError for ParamError {}
 
-/// The parameter at position `index` (0-based) of a statement.
+/// The parameter at position `index` (0-based) of a statement, or element `element` of the list
+/// bound there.
 #[derive(Debug)]
 pub(crate) struct PgParam<'a> {
     index: usize,
+    element: Option<usize>,
     value: &'a Value,
 }
 
 impl<'a> PgParam<'a> {
     /// Wraps the value bound at `index`.
     pub(crate) fn new(index: usize, value: &'a Value) -> Self {
-        Self { index, value }
+        Self {
+            index,
+            element: None,
+            value,
+        }
     }
 
     fn error(&self, ty: &Type, why: &str) -> BoxError {
+        let element = self
+            .element
+            .map_or_else(String::new, |i| format!(" element {}", i + 1));
         Box::new(ParamError(format!(
-            "parameter ${} ({}) {why} PostgreSQL type {}",
+            "parameter ${}{element} ({}) {why} PostgreSQL type {}",
             self.index + 1,
             self.value.type_name(),
             ty.name()
         )))
+    }
+
+    /// A list into an array of the inferred element type.
+    fn list(&self, items: &[Value], ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
+        let Kind::Array(member) = ty.kind() else {
+            return Err(self.mismatch(ty));
+        };
+        if self.element.is_some() || matches!(member.kind(), Kind::Array(_)) {
+            return Err(self.mismatch(ty));
+        }
+        let elements: Vec<PgParam<'_>> = items
+            .iter()
+            .enumerate()
+            .map(|(i, value)| PgParam {
+                index: self.index,
+                element: Some(i),
+                value,
+            })
+            .collect();
+        elements.as_slice().to_sql(ty, out)
     }
 
     fn mismatch(&self, ty: &Type) -> BoxError {
@@ -122,6 +153,7 @@ impl ToSql for PgParam<'_> {
             Value::F64(v) => self.float(*v, ty, out),
             Value::String(v) if <&str as ToSql>::accepts(ty) => v.as_str().to_sql(ty, out),
             Value::Bytes(v) if *ty == Type::BYTEA => v.as_slice().to_sql(ty, out),
+            Value::List(items) => self.list(items, ty, out),
             Value::Bool(_) | Value::String(_) | Value::Bytes(_) => Err(self.mismatch(ty)),
         }
     }
@@ -203,5 +235,68 @@ mod tests {
         assert!(encode(Value::Bool(true), &Type::INT4).is_err());
         assert!(encode(Value::F64(1.0), &Type::INT8).is_err());
         assert_eq!(encode(Value::Null, &Type::INT4).unwrap(), Vec::<u8>::new());
+    }
+
+    fn list(items: Vec<Value>) -> Value {
+        Value::List(items.into())
+    }
+
+    fn array<T: ToSql>(items: &[T], ty: &Type) -> Vec<u8> {
+        let mut out = BytesMut::new();
+        items.to_sql(ty, &mut out).unwrap();
+        out.to_vec()
+    }
+
+    #[test]
+    fn lists_encode_as_arrays_of_the_inferred_element_type() {
+        assert_eq!(
+            encode(list(vec![Value::I64(1), Value::I64(-2)]), &Type::INT4_ARRAY).unwrap(),
+            array(&[1i32, -2], &Type::INT4_ARRAY)
+        );
+        assert_eq!(
+            encode(
+                list(vec![Value::String("é".into()), Value::Null]),
+                &Type::TEXT_ARRAY
+            )
+            .unwrap(),
+            array(&[Some("é"), None], &Type::TEXT_ARRAY)
+        );
+        assert_eq!(
+            encode(list(vec![Value::F32(0.5)]), &Type::FLOAT8_ARRAY).unwrap(),
+            array(&[0.5f64], &Type::FLOAT8_ARRAY)
+        );
+        assert_eq!(
+            encode(list(vec![Value::Bytes(vec![0, 255])]), &Type::BYTEA_ARRAY).unwrap(),
+            array(&[&[0u8, 255][..]], &Type::BYTEA_ARRAY)
+        );
+        assert_eq!(
+            encode(list(Vec::new()), &Type::BOOL_ARRAY).unwrap(),
+            array::<bool>(&[], &Type::BOOL_ARRAY)
+        );
+    }
+
+    #[test]
+    fn list_elements_that_do_not_fit_are_errors_naming_the_element() {
+        let err = encode(
+            list(vec![Value::I64(1), Value::I64(i64::from(i32::MAX) + 1)]),
+            &Type::INT4_ARRAY,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            "parameter $1 element 2 (i64) is out of range for PostgreSQL type int4"
+        );
+        let err = encode(list(vec![Value::String("x".into())]), &Type::INT8_ARRAY).unwrap_err();
+        assert_eq!(
+            err,
+            "parameter $1 element 1 (String) cannot be bound to a parameter of PostgreSQL type int8"
+        );
+        let err = encode(list(vec![Value::I64(1)]), &Type::INT8).unwrap_err();
+        assert_eq!(
+            err,
+            "parameter $1 (list) cannot be bound to a parameter of PostgreSQL type int8"
+        );
+        assert!(encode(list(vec![list(vec![Value::I64(1)])]), &Type::INT8_ARRAY).is_err());
+        assert!(encode(list(vec![Value::U64(u64::MAX)]), &Type::INT8_ARRAY).is_err());
     }
 }

@@ -1,7 +1,8 @@
 //! Opening and configuring one SQLite connection (on its worker thread).
 //!
 //! Contract: every connection gets `busy_timeout`, `foreign_keys = ON`, `case_sensitive_like = ON`
-//! (LIKE is case-sensitive, as on the other backends) and its statement-cache size. A writable file
+//! (LIKE is case-sensitive, as on the other backends), its statement-cache size and the `rarray`
+//! table-valued function (long IN lists are bound through it). A writable file
 //! also gets `journal_mode = WAL` and `synchronous = NORMAL`. Reading the header happens here, so a
 //! missing file (without `mode=rwc`), an unreadable one or one that is not a database fails with
 //! `Error::Connect`, never later and never with a panic.
@@ -43,6 +44,7 @@ pub(crate) fn open(url: &SqliteUrl, opts: &ConnectOptions) -> Result<Connection>
 
 fn configure(conn: &Connection, url: &SqliteUrl, opts: &ConnectOptions) -> rusqlite::Result<()> {
     conn.busy_timeout(opts.busy_timeout)?;
+    rusqlite::vtab::array::load_module(conn)?;
     conn.set_prepared_statement_cache_capacity(opts.statement_cache_capacity);
     if matches!(url.location, Location::File(_)) {
         if conn.is_readonly(MAIN_DB)? {
