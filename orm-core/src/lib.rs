@@ -30,7 +30,7 @@ pub mod __private;
 pub use column::{Column, TextColumn};
 pub use dialect::{Backend, Dialect};
 pub use error::{BoxError, DbError, DbErrorKind, Error, Result};
-pub use executor::{ExecResult, Executor, RowStream};
+pub use executor::{ExecResult, Executor, KeyedInsert, RowStream};
 pub use expr::{
     Condition, Expr, Expression, IntoCondition, IntoOrder, Numeric, Operand, Order, count_star,
     exists, not_exists,

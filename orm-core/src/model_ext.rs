@@ -5,8 +5,9 @@
 //! - `insert` never sends the auto-increment column; the database generates it and the value is written
 //!   back (RETURNING on PostgreSQL, SQLite and MariaDB >= 10.5 for multi-row; the insert id on MySQL).
 //! - `insert_many` sends multi-row INSERTs, chunked under the backend's bind-parameter limit; generated
-//!   keys are written back in row order. Chunks are separate statements: run it inside a transaction
-//!   when all-or-nothing matters across chunks.
+//!   keys are written back in row order ([`Executor::insert_keys`]). Chunks are separate statements:
+//!   run it inside a transaction when all-or-nothing matters across chunks.
+//! - `find` and `get` render their SELECT once per model and backend and reuse its text.
 //! - `update` and `delete` address the row by primary key; `update` of a missing row is `NotFound`.
 //! - `save` inserts when the auto-increment key is unset (0), otherwise updates, and inserts when the
 //!   update matched nothing.
@@ -19,12 +20,14 @@
 //!   input row a returned key belongs to is not knowable once rows are skipped or updated). A batch that
 //!   repeats a conflict key updates the row twice on MySQL and SQLite and is an error on PostgreSQL.
 
+use std::any::TypeId;
 use std::future::Future;
+use std::sync::{LazyLock, PoisonError, RwLock};
 
 use crate::ast::{BinOp, ColumnRef, Delete, Expr, Insert, InsertIdReport, Update};
 use crate::dialect::{Backend, Dialect};
 use crate::error::{Error, Result};
-use crate::executor::Executor;
+use crate::executor::{Executor, KeyedInsert};
 use crate::model::{KeyParam, Model};
 use crate::query::{AllColumns, Query};
 use crate::render::{self, Statement};
@@ -100,13 +103,24 @@ fn insert_of<M: Model>() -> Insert {
     }
 }
 
-/// Renders `ins` with one row of values per model in `rows`, read straight from the models.
+/// Positions of the columns INSERT sends.
+fn insert_indexes<M: Model>() -> Vec<usize> {
+    insert_columns::<M>().map(|(i, _)| i).collect()
+}
+
+/// For each model in `rows`, its values of the columns at `idx`, read straight from the model.
+fn insert_values<'a, M: Model>(
+    rows: &'a [M],
+    idx: &'a [usize],
+) -> impl ExactSizeIterator<Item = impl ExactSizeIterator<Item = Value> + 'a> + 'a {
+    rows.iter()
+        .map(move |m| idx.iter().map(move |&i| m.column_value(i)))
+}
+
+/// Renders `ins` with one row of values per model in `rows`.
 fn render_insert<M: Model>(backend: &Backend, ins: &Insert, rows: &[M]) -> Result<Statement> {
-    let idx: Vec<usize> = insert_columns::<M>().map(|(i, _)| i).collect();
-    let values = rows
-        .iter()
-        .map(|m| idx.iter().map(move |&i| m.column_value(i)));
-    render::insert_rows(backend, ins, rows.len(), values)
+    let idx = insert_indexes::<M>();
+    render::insert_rows(backend, ins, rows.len(), insert_values(rows, &idx))
 }
 
 /// CRUD and query entry points for every model. In scope through `orm::prelude::*`.
@@ -193,15 +207,16 @@ pub trait ModelExt: Model + Sized {
                 }
                 return Ok(());
             }
+            let idx = insert_indexes::<Self>();
             for chunk in rows.chunks_mut(per_chunk) {
-                let mut ins = insert_of::<Self>();
-                ins.returning = returning.into_iter().collect();
-                let st = render_insert(&backend, &ins, chunk)?;
-                if returning.is_none() {
-                    db.execute(st).await?;
+                let Some(key) = returning else {
+                    db.execute(render_insert(&backend, &insert_of::<Self>(), chunk)?)
+                        .await?;
                     continue;
-                }
-                let mut ids: Vec<Scalar<i64>> = db.fetch_all(st).await?;
+                };
+                let values = insert_values(chunk, &idx);
+                let insert = KeyedInsert::new(&backend, insert_of::<Self>(), key, values)?;
+                let ids = db.insert_keys(insert).await?;
                 if ids.len() != chunk.len() {
                     return Err(unexpected(format!(
                         "INSERT returned {} keys for {} rows",
@@ -209,10 +224,8 @@ pub trait ModelExt: Model + Sized {
                         chunk.len()
                     )));
                 }
-                // Keys are generated in VALUES order; RETURNING order is not guaranteed, so sort.
-                ids.sort_unstable();
                 for (m, id) in chunk.iter_mut().zip(ids) {
-                    m.set_generated_key(id.0)?;
+                    m.set_generated_key(id)?;
                 }
             }
             Ok(())
@@ -363,10 +376,46 @@ pub trait ModelExt: Model + Sized {
 impl<M: Model> ModelExt for M {}
 
 async fn find_key<M: Model, E: Executor + ?Sized>(db: &E, key: Vec<Value>) -> Result<Option<M>> {
-    let mut select = Query::<M>::new().as_select().clone();
-    select.filter = Some(key_filter::<M>(key)?);
-    let st = render::select(&db.backend(), &select)?;
+    let st = find_statement::<M>(&db.backend(), key)?;
     db.fetch_optional(st).await
+}
+
+/// The SQL of `find` per model type and backend, rendered once (it depends on neither the key
+/// values nor anything else that changes at run time).
+type FindSql = foldhash::HashMap<(TypeId, Backend), Box<str>>;
+
+static FIND_SQL: LazyLock<RwLock<FindSql>> = LazyLock::new(RwLock::default);
+
+/// The SELECT of `M`'s row with primary key `key`. A key with a NULL (rendered `IS NULL`) or of the
+/// wrong length is rendered afresh (the latter fails in [`key_filter`]).
+fn find_statement<M: Model>(backend: &Backend, key: Vec<Value>) -> Result<Statement> {
+    let render = |key| {
+        let mut select = Query::<M>::new().into_select();
+        select.filter = Some(key_filter::<M>(key)?);
+        render::select(backend, &select)
+    };
+    if key.len() != M::PRIMARY_KEY.len() || key.iter().any(|v| matches!(v, Value::Null)) {
+        return render(key);
+    }
+    let params = key
+        .into_iter()
+        .map(Value::into_bindable)
+        .collect::<Result<Vec<_>>>()?;
+    let id = (TypeId::of::<M>(), *backend);
+    let cached = FIND_SQL
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&id)
+        .map(|sql| String::from(&**sql));
+    if let Some(sql) = cached {
+        return Ok(Statement { sql, params });
+    }
+    let st = render(params)?;
+    FIND_SQL
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(id, st.sql.as_str().into());
+    Ok(st)
 }
 
 async fn delete_key<M: Model, E: Executor + ?Sized>(db: &E, key: Vec<Value>) -> Result<bool> {

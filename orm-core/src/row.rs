@@ -5,6 +5,9 @@
 //! `Row`, rusqlite `Row`). Every getter returns `Ok(None)` for SQL NULL, converts losslessly or fails
 //! with [`Error::Decode`] naming the column and the Rust type, and never panics. Decoding is generic
 //! over the row type, so a model decodes straight from the driver's row: no per-row map, no boxed cells.
+//! [`Decode`] reads each text or binary column for the last time ([`RawRow::take_string`]), so a
+//! driver may hand over the bytes it received without copying them; every decoder here reads each
+//! column of a row once (the NULL test of a left-joined model uses the copying getters).
 
 use crate::error::{Error, Result};
 
@@ -47,6 +50,20 @@ pub trait RawRow {
     fn get_string(&self, idx: usize) -> Result<Option<String>>;
     /// Binary (text is accepted as its UTF-8 bytes).
     fn get_bytes(&self, idx: usize) -> Result<Option<Vec<u8>>>;
+    /// Text, as [`RawRow::get_string`], read for the last time in this row: a driver whose rows own
+    /// their cells may move the value out instead of copying it, after which reading the column
+    /// again is an [`Error::Decode`]. [`Decode`] reads text this way, so decode each column once per
+    /// row.
+    #[inline]
+    fn take_string(&self, idx: usize) -> Result<Option<String>> {
+        self.get_string(idx)
+    }
+    /// Binary, as [`RawRow::get_bytes`], read for the last time in this row (see
+    /// [`RawRow::take_string`]).
+    #[inline]
+    fn take_bytes(&self, idx: usize) -> Result<Option<Vec<u8>>> {
+        self.get_bytes(idx)
+    }
 
     /// The column's name, or `#idx` when the driver gives none; used in error messages.
     fn column_label(&self, idx: usize) -> String {
@@ -65,7 +82,8 @@ pub trait RawRow {
     note = "supported: bool, i16, i32, i64, u32, u64, f32, f64, String, Vec<u8>, and Option of those"
 )]
 pub trait Decode: Sized {
-    /// Reads column `idx`; `None` when it is NULL.
+    /// Reads column `idx`; `None` when it is NULL. Text and binary columns are read for the last
+    /// time in the row (see [`RawRow::take_string`]).
     fn decode_nullable<R: RawRow + ?Sized>(row: &R, idx: usize) -> Result<Option<Self>>;
 
     /// Reads column `idx`; NULL is a decode error unless `Self` is an `Option`.
@@ -94,7 +112,7 @@ macro_rules! decode_via {
 }
 
 decode_via!(bool => get_bool, i16 => get_i16, i32 => get_i32, i64 => get_i64, u64 => get_u64,
-    f32 => get_f32, f64 => get_f64, String => get_string, Vec<u8> => get_bytes);
+    f32 => get_f32, f64 => get_f64, String => take_string, Vec<u8> => take_bytes);
 
 impl Decode for u32 {
     #[inline]

@@ -14,7 +14,9 @@
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use orm_core::{Backend, Error, ExecResult, Executor, FromRow, Result, RowStream, Statement};
+use orm_core::{
+    Backend, Error, ExecResult, Executor, FromRow, KeyedInsert, Result, RowStream, Statement,
+};
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 use crate::conn::TxOptions;
@@ -122,6 +124,10 @@ impl Executor for Connection {
 
     fn stream<T: FromRow>(&self, statement: Statement) -> RowStream<'_, T> {
         feed(move |rows| async move { self.stream_rows(statement, &rows).await })
+    }
+
+    async fn insert_keys(&self, insert: KeyedInsert) -> Result<Vec<i64>> {
+        self.lock().await?.insert_keys(insert).await
     }
 }
 

@@ -16,7 +16,9 @@
 use std::fmt;
 use std::sync::Arc;
 
-use orm_core::{Backend, Error, ExecResult, Executor, FromRow, Result, RowStream, Statement};
+use orm_core::{
+    Backend, Error, ExecResult, Executor, FromRow, KeyedInsert, Result, RowStream, Statement,
+};
 
 use crate::config::{DatabaseBuilder, DatabaseConfig};
 use crate::conn::TxOptions;
@@ -183,6 +185,10 @@ impl Executor for Database {
 
     async fn fetch_optional<T: FromRow>(&self, statement: Statement) -> Result<Option<T>> {
         self.acquire().await?.fetch_optional(statement).await
+    }
+
+    async fn insert_keys(&self, insert: KeyedInsert) -> Result<Vec<i64>> {
+        self.acquire().await?.insert_keys(insert).await
     }
 
     /// The stream owns the connection it checked out until it ends or is dropped.

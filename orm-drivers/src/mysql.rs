@@ -20,6 +20,7 @@
 //! [`Backend::MARIADB`]: orm_core::Backend::MARIADB
 //! [`Backend::MYSQL`]: orm_core::Backend::MYSQL
 
+mod cache;
 mod error;
 mod row;
 mod session;
@@ -49,6 +50,8 @@ const SESSION_SETUP: &str = "SET NAMES utf8mb4, time_zone = '+00:00', \
 /// Opens and recycles MySQL/MariaDB connections for a deadpool pool.
 pub(crate) struct MySqlManager {
     opts: Opts,
+    /// Prepared statements cached per connection (by `cache::StatementCache`, not the driver).
+    statement_cache_capacity: usize,
     connect_timeout: Duration,
     /// `host:port/database`, for messages (no credentials).
     target: String,
@@ -61,7 +64,7 @@ impl fmt::Debug for MySqlManager {
             .field("target", &self.target)
             .field("user", &self.opts.user())
             .field("connect_timeout", &self.connect_timeout)
-            .field("statement_cache_capacity", &self.opts.stmt_cache_size())
+            .field("statement_cache_capacity", &self.statement_cache_capacity)
             .finish_non_exhaustive()
     }
 }
@@ -83,13 +86,15 @@ impl MySqlManager {
             parsed.tcp_port(),
             parsed.db_name().unwrap_or("")
         );
-        // Rebuilding from parts also drops the parsed URL, which still holds the password.
+        // Rebuilding from parts also drops the parsed URL, which still holds the password. The
+        // driver's statement cache stays off: `cache::StatementCache` replaces it.
         let built = OptsBuilder::from_opts(parsed)
             .client_found_rows(true)
-            .stmt_cache_size(opts.statement_cache_capacity)
+            .stmt_cache_size(0)
             .setup(vec![SESSION_SETUP]);
         Ok(Self {
             opts: built.into(),
+            statement_cache_capacity: opts.statement_cache_capacity,
             connect_timeout: opts.connect_timeout,
             target,
             health: Arc::default(),
@@ -104,7 +109,11 @@ impl Manager for MySqlManager {
     async fn create(&self) -> Result<MySqlConn> {
         // On the heap: the pool embeds this future in every checkout's, and a small one is cheap
         // to move.
-        let opening = Box::pin(MySqlConn::open(self.opts.clone(), Arc::clone(&self.health)));
+        let opening = Box::pin(MySqlConn::open(
+            self.opts.clone(),
+            self.statement_cache_capacity,
+            Arc::clone(&self.health),
+        ));
         match tokio::time::timeout(self.connect_timeout, opening).await {
             Ok(Ok(conn)) => Ok(conn),
             Ok(Err(e)) => Err(map_connect_error(e, &self.target)),

@@ -3,7 +3,8 @@
 //! Contract:
 //! - [`AnyPool`] wraps a `deadpool::managed::Pool` of the backend's manager, with finite wait,
 //!   create and recycle timeouts. A wait timeout is `Error::PoolTimeout`, a create timeout is
-//!   `Error::Connect`, a closed pool is `Error::PoolClosed`; backend errors pass through.
+//!   `Error::Connect`, a closed pool is `Error::PoolClosed`; backend errors pass through. A checkout
+//!   first tries without waiting, so the common case sets up no wait timer.
 //! - Recycling (in each manager) resets a connection that is not reusable and discards it when the
 //!   reset fails, so a checked-out connection is clean.
 //! - [`AnyConn`] forwards to the backend's [`Conn`] and wraps every statement, BEGIN, COMMIT and
@@ -13,7 +14,7 @@ use std::time::Duration;
 
 use deadpool::Runtime;
 use deadpool::managed::{Manager, Object, Pool, PoolError, TimeoutType, Timeouts};
-use orm_core::{Backend, Dialect, Error, ExecResult, FromRow, Result, Statement};
+use orm_core::{Backend, Dialect, Error, ExecResult, FromRow, KeyedInsert, Result, Statement};
 use tracing::Span;
 
 use crate::config::DatabaseConfig;
@@ -129,11 +130,20 @@ impl AnyPool {
         let map = |e| pool_error(e, &timeouts);
         match self {
             #[cfg(feature = "postgres")]
-            AnyPool::Postgres(p) => p.get().await.map(AnyConn::Postgres).map_err(map),
+            AnyPool::Postgres(p) => checkout(p, &timeouts)
+                .await
+                .map(AnyConn::Postgres)
+                .map_err(map),
             #[cfg(feature = "mysql")]
-            AnyPool::MySql(p) => p.get().await.map(AnyConn::MySql).map_err(map),
+            AnyPool::MySql(p) => checkout(p, &timeouts)
+                .await
+                .map(AnyConn::MySql)
+                .map_err(map),
             #[cfg(feature = "sqlite")]
-            AnyPool::Sqlite(p) => p.get().await.map(AnyConn::Sqlite).map_err(map),
+            AnyPool::Sqlite(p) => checkout(p, &timeouts)
+                .await
+                .map(AnyConn::Sqlite)
+                .map_err(map),
         }
     }
 
@@ -155,6 +165,22 @@ impl AnyPool {
     /// `true` once [`AnyPool::close`] ran.
     pub(crate) fn is_closed(&self) -> bool {
         dispatch!(self, AnyPool, p => p.is_closed())
+    }
+}
+
+/// Checks a connection out of `pool`: first without waiting (a free slot is the common case, and
+/// then no wait timer is set up), then waiting at most `timeouts.wait`.
+async fn checkout<M: Manager<Error = Error>>(
+    pool: &Pool<M>,
+    timeouts: &Timeouts,
+) -> std::result::Result<Object<M>, PoolError<Error>> {
+    let at_once = Timeouts {
+        wait: Some(Duration::ZERO),
+        ..*timeouts
+    };
+    match pool.timeout_get(&at_once).await {
+        Err(PoolError::Timeout(TimeoutType::Wait)) => pool.timeout_get(timeouts).await,
+        other => other,
     }
 }
 
@@ -226,6 +252,18 @@ impl AnyConn {
     ) -> Result<u64> {
         let span = query_span(self.backend().dialect, &st.sql);
         dispatch!(self, AnyConn, c => traced(span, c.stream(st, rows)).await)
+    }
+
+    /// Runs a multi-row INSERT and returns its generated keys in row order (see
+    /// [`orm_core::Executor::insert_keys`]): SQLite's own way, or the RETURNING clause.
+    pub(crate) async fn insert_keys(&mut self, insert: KeyedInsert) -> Result<Vec<i64>> {
+        #[cfg(feature = "sqlite")]
+        if let AnyConn::Sqlite(c) = self {
+            let span = query_span(Dialect::Sqlite, &insert.statement().sql);
+            return traced(span, c.insert_keys(insert)).await;
+        }
+        let returned = self.fetch_all(insert.into_statement()).await?;
+        Ok(KeyedInsert::keys_in_row_order(returned))
     }
 
     /// The span of a transaction-control statement: `top` at depth 0, `<nested> sp_<depth>` below.

@@ -5,6 +5,8 @@
 //!   preparing (from the per-connection statement cache), binding, stepping every row and decoding
 //!   them with `FromRow` all happen on the worker. Nothing blocks the async runtime and rows never
 //!   cross the thread boundary one by one: a stream receives them in batches (see `stream`).
+//! - A multi-row INSERT whose generated keys are wanted back leaves out its RETURNING clause where
+//!   SQLite guarantees the keys, in the same single job (see `insert`).
 //! - Transactions: read-write ones start with `BEGIN IMMEDIATE`, read-only ones with `BEGIN DEFERRED`
 //!   under `PRAGMA query_only`; savepoints are `SAVEPOINT sp_<n>` / `RELEASE sp_<n>` /
 //!   `ROLLBACK TO sp_<n>` + `RELEASE sp_<n>`. SQLite transactions are serializable, so isolation
@@ -15,6 +17,7 @@
 
 mod error;
 mod exec;
+mod insert;
 mod open;
 mod row;
 mod stream;
@@ -22,9 +25,12 @@ mod url;
 mod value;
 mod worker;
 
-use deadpool::managed::{self, Metrics, RecycleResult};
-use orm_core::{Backend, Error, ExecResult, FromRow, Result, Statement};
+use std::sync::{Arc, Mutex};
 
+use deadpool::managed::{self, Metrics, RecycleResult};
+use orm_core::{Backend, Error, ExecResult, FromRow, KeyedInsert, Result, Statement};
+
+use self::insert::RowidAliases;
 use self::worker::Worker;
 use crate::conn::{Conn, TxOptions};
 use crate::health::{self, Health};
@@ -60,7 +66,10 @@ impl managed::Manager for SqliteManager {
         // On the heap: the pool embeds this future in every checkout's, and a small one is cheap
         // to move.
         let worker = Box::pin(Worker::start(self.url.clone(), self.opts.clone())).await?;
-        Ok(SqliteConn { worker })
+        Ok(SqliteConn {
+            worker,
+            aliases: Arc::default(),
+        })
     }
 
     async fn recycle(&self, conn: &mut SqliteConn, metrics: &Metrics) -> RecycleResult<Error> {
@@ -72,6 +81,8 @@ impl managed::Manager for SqliteManager {
 #[derive(Debug)]
 pub(crate) struct SqliteConn {
     worker: Worker,
+    /// What `insert` learnt about this connection's schema.
+    aliases: Arc<Mutex<RowidAliases>>,
 }
 
 impl Conn for SqliteConn {
@@ -120,5 +131,16 @@ impl Conn for SqliteConn {
 
     async fn ping(&mut self) -> Result<()> {
         self.worker.run(|_| Ok(())).await
+    }
+}
+
+impl SqliteConn {
+    /// Runs a multi-row INSERT and returns its generated keys in row order, in one job (see
+    /// `insert`).
+    pub(crate) async fn insert_keys(&mut self, insert: KeyedInsert) -> Result<Vec<i64>> {
+        let aliases = Arc::clone(&self.aliases);
+        self.worker
+            .run(move |c| insert::insert_keys(c, &insert, &aliases))
+            .await
     }
 }

@@ -15,7 +15,9 @@ use std::fmt;
 use std::panic::AssertUnwindSafe;
 
 use futures_util::FutureExt;
-use orm_core::{Backend, Error, ExecResult, Executor, FromRow, Result, RowStream, Statement};
+use orm_core::{
+    Backend, Error, ExecResult, Executor, FromRow, KeyedInsert, Result, RowStream, Statement,
+};
 
 use crate::conn::TxOptions;
 use crate::connection::Connection;
@@ -168,6 +170,10 @@ impl Executor for Transaction<'_> {
 
     fn stream<T: FromRow>(&self, statement: Statement) -> RowStream<'_, T> {
         self.conn.get().stream(statement)
+    }
+
+    fn insert_keys(&self, insert: KeyedInsert) -> impl Future<Output = Result<Vec<i64>>> + Send {
+        self.conn.get().insert_keys(insert)
     }
 }
 

@@ -43,6 +43,7 @@ macro_rules! all_tests {
             builder_like::case_insensitive_matchers_fold_ascii_only,
             builder_shapes::selections_and_distinct_match_hand_written_sql,
             builder_shapes::joins_match_hand_written_sql,
+            builder_shapes::left_joins_of_a_text_keyed_model_match_hand_written_sql,
             builder_shapes::self_joins_through_an_alias_match_hand_written_sql,
             builder_shapes::sort_orders_limits_and_offsets_match_hand_written_sql,
             builder_aggregates::grouped_aggregates_match_hand_written_sql,

@@ -18,11 +18,15 @@ use crate::value::Value;
 pub fn quote_ident(dialect: Dialect, name: &str, out: &mut String) {
     let q = if dialect == Dialect::MySql { '`' } else { '"' };
     out.push(q);
-    for c in name.chars() {
-        if c == q {
-            out.push(q);
+    if name.bytes().any(|b| char::from(b) == q) {
+        for c in name.chars() {
+            if c == q {
+                out.push(q);
+            }
+            out.push(c);
         }
-        out.push(c);
+    } else {
+        out.push_str(name);
     }
     out.push(q);
 }
@@ -108,6 +112,12 @@ impl<'b> Writer<'b> {
     /// switch to them.
     pub(crate) fn wrote_list_subquery(&self) -> bool {
         self.list_subquery
+    }
+
+    /// Makes room for `sql_bytes` more bytes of SQL and `params` more parameters.
+    pub fn reserve(&mut self, sql_bytes: usize, params: usize) {
+        self.sql.reserve(sql_bytes);
+        self.params.reserve(params);
     }
 
     /// The dialect written for.

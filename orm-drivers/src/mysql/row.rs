@@ -1,52 +1,85 @@
 //! Reading `mysql_async` rows through [`RawRow`].
 //!
-//! Contract: [`MySqlRow`] borrows one row of a result set and converts its cells without panicking:
+//! Contract: [`MySqlRow`] owns one row of a result set and converts its cells without panicking:
 //! SQL NULL is `Ok(None)`, integers are range-checked into the requested width, booleans are the
 //! integers 0/1, floats convert only when exact, text must be valid UTF-8, and every failure is an
 //! `Error::Decode` naming the column. Cells the server sends as text (DECIMAL results such as
 //! `SUM(int_col)`, anything read over the text protocol) are parsed; `BIT(n)` cells are read as
-//! big-endian unsigned integers.
+//! big-endian unsigned integers. [`RawRow::take_string`] and [`RawRow::take_bytes`] move the bytes
+//! out of the row instead of copying them; the column then reads as consumed (an `Error::Decode`).
 
+use std::cell::RefCell;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use mysql_async::consts::ColumnType;
-use mysql_async::{Row, Value};
+use mysql_async::{Column, Row, Value};
 use orm_core::{Error, RawRow, Result};
 
 /// One row of a result set, read by column index.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct MySqlRow<'r> {
-    row: &'r Row,
+#[derive(Debug)]
+pub(super) struct MySqlRow {
+    columns: Arc<[Column]>,
+    /// `None` once a cell was moved out.
+    values: RefCell<Vec<Option<Value>>>,
 }
 
-impl<'r> MySqlRow<'r> {
-    pub(super) fn new(row: &'r Row) -> Self {
-        Self { row }
+impl MySqlRow {
+    pub(super) fn new(row: Row) -> Self {
+        Self {
+            columns: row.columns(),
+            values: RefCell::new(row.unwrap_raw()),
+        }
     }
 
-    /// The cell at `idx`: `None` for NULL, an error when the row has no such column.
-    fn cell(&self, idx: usize, expected: &'static str) -> Result<Option<&'r Value>> {
-        if idx >= self.row.len() {
-            return Err(Error::decode(
-                self.column_label(idx),
-                expected,
-                format!("the row has {} columns", self.row.len()),
-            ));
-        }
-        match self.row.as_ref(idx) {
-            None => Err(Error::decode(
+    /// Runs `read` on the cell at `idx` (`None` for NULL); an error when the row has no such
+    /// column or the cell was moved out.
+    #[inline]
+    fn cell<T>(
+        &self,
+        idx: usize,
+        expected: &'static str,
+        read: impl FnOnce(Option<&Value>) -> Result<Option<T>>,
+    ) -> Result<Option<T>> {
+        let values = self.values.borrow();
+        match values.get(idx) {
+            Some(Some(Value::NULL)) => read(None),
+            Some(Some(v)) => read(Some(v)),
+            Some(None) => Err(Error::decode(
                 self.column_label(idx),
                 expected,
                 "the cell was already consumed",
             )),
-            Some(Value::NULL) => Ok(None),
-            Some(v) => Ok(Some(v)),
+            None => Err(Error::decode(
+                self.column_label(idx),
+                expected,
+                format!("the row has {} columns", values.len()),
+            )),
+        }
+    }
+
+    /// Moves the bytes of a text or binary cell out of the row and converts them; NULL is `None`,
+    /// and anything else (another type, a missing or consumed cell) is read by `fallback`.
+    #[inline]
+    fn take_bytes_or<T>(
+        &self,
+        idx: usize,
+        fallback: impl FnOnce(&Self) -> Result<Option<T>>,
+        convert: impl FnOnce(&Self, Vec<u8>) -> Result<Option<T>>,
+    ) -> Result<Option<T>> {
+        let taken = match self.values.borrow_mut().get_mut(idx) {
+            Some(Some(Value::NULL)) => return Ok(None),
+            Some(slot @ Some(Value::Bytes(_))) => slot.take(),
+            _ => None,
+        };
+        match taken {
+            Some(Value::Bytes(b)) => convert(self, b),
+            _ => fallback(self),
         }
     }
 
     fn is_bit(&self, idx: usize) -> bool {
-        self.row
-            .columns_ref()
+        self.columns
             .get(idx)
             .is_some_and(|c| c.column_type() == ColumnType::MYSQL_TYPE_BIT)
     }
@@ -60,32 +93,32 @@ impl<'r> MySqlRow<'r> {
     }
 
     /// Any integer cell, widened to `i128` so both `i64` and `u64` fit.
+    #[inline]
     fn integer(&self, idx: usize, expected: &'static str) -> Result<Option<i128>> {
-        let Some(v) = self.cell(idx, expected)? else {
-            return Ok(None);
-        };
-        match v {
-            Value::Int(i) => Ok(Some(i128::from(*i))),
-            Value::UInt(u) => Ok(Some(i128::from(*u))),
-            Value::Bytes(b) if self.is_bit(idx) => bit_value(b).map(Some).ok_or_else(|| {
+        self.cell(idx, expected, |v| match v {
+            None => Ok(None),
+            Some(Value::Int(i)) => Ok(Some(i128::from(*i))),
+            Some(Value::UInt(u)) => Ok(Some(i128::from(*u))),
+            Some(Value::Bytes(b)) if self.is_bit(idx) => bit_value(b).map(Some).ok_or_else(|| {
                 Error::decode(
                     self.column_label(idx),
                     expected,
                     format!("BIT value of {} bytes is too wide", b.len()),
                 )
             }),
-            Value::Bytes(b) => parse_integer(b).map(Some).ok_or_else(|| {
+            Some(Value::Bytes(b)) => parse_integer(b).map(Some).ok_or_else(|| {
                 Error::decode(
                     self.column_label(idx),
                     expected,
                     format!("text `{}` is not an integer", String::from_utf8_lossy(b)),
                 )
             }),
-            other => Err(self.mismatch(idx, expected, other)),
-        }
+            Some(other) => Err(self.mismatch(idx, expected, other)),
+        })
     }
 
     /// An integer cell converted into `T`, failing when out of range.
+    #[inline]
     fn integer_as<T: TryFrom<i128>>(
         &self,
         idx: usize,
@@ -112,9 +145,6 @@ impl<'r> MySqlRow<'r> {
         mantissa_bits: u32,
         narrow: impl Fn(f64) -> Option<T>,
     ) -> Result<Option<T>> {
-        let Some(v) = self.cell(idx, expected)? else {
-            return Ok(None);
-        };
         let inexact = |what: String| {
             Error::decode(
                 self.column_label(idx),
@@ -130,14 +160,15 @@ impl<'r> MySqlRow<'r> {
                 Err(inexact(format!("integer {i}")))
             }
         };
-        match v {
-            Value::Double(d) => narrow(*d).map(Some).ok_or_else(|| inexact(format!("{d}"))),
-            Value::Float(f) => narrow(f64::from(*f))
+        self.cell(idx, expected, |v| match v {
+            None => Ok(None),
+            Some(Value::Double(d)) => narrow(*d).map(Some).ok_or_else(|| inexact(format!("{d}"))),
+            Some(Value::Float(f)) => narrow(f64::from(*f))
                 .map(Some)
                 .ok_or_else(|| inexact(format!("{f}"))),
-            Value::Int(i) => from_int(i128::from(*i)).map(Some),
-            Value::UInt(u) => from_int(i128::from(*u)).map(Some),
-            Value::Bytes(b) => std::str::from_utf8(b)
+            Some(Value::Int(i)) => from_int(i128::from(*i)).map(Some),
+            Some(Value::UInt(u)) => from_int(i128::from(*u)).map(Some),
+            Some(Value::Bytes(b)) => std::str::from_utf8(b)
                 .ok()
                 .and_then(|s| s.trim().parse::<T>().ok())
                 .map(Some)
@@ -148,32 +179,45 @@ impl<'r> MySqlRow<'r> {
                         format!("text `{}` is not a number", String::from_utf8_lossy(b)),
                     )
                 }),
-            other => Err(self.mismatch(idx, expected, other)),
-        }
+            Some(other) => Err(self.mismatch(idx, expected, other)),
+        })
     }
 
-    fn bytes(&self, idx: usize, expected: &'static str) -> Result<Option<&'r [u8]>> {
-        match self.cell(idx, expected)? {
+    /// A text or binary cell, copied.
+    fn bytes(&self, idx: usize, expected: &'static str) -> Result<Option<Vec<u8>>> {
+        self.cell(idx, expected, |v| match v {
             None => Ok(None),
-            Some(Value::Bytes(b)) => Ok(Some(b)),
+            Some(Value::Bytes(b)) => Ok(Some(b.clone())),
             Some(other) => Err(self.mismatch(idx, expected, other)),
-        }
+        })
+    }
+
+    /// Text from `bytes`, which must be UTF-8.
+    #[inline]
+    fn text(&self, idx: usize, bytes: Vec<u8>) -> Result<Option<String>> {
+        String::from_utf8(bytes).map(Some).map_err(|e| {
+            Error::decode(
+                self.column_label(idx),
+                "String",
+                format!("invalid UTF-8: {}", e.utf8_error()),
+            )
+        })
     }
 }
 
-impl RawRow for MySqlRow<'_> {
+impl RawRow for MySqlRow {
     fn len(&self) -> usize {
-        self.row.len()
+        self.values.borrow().len()
     }
 
     fn column_name(&self, idx: usize) -> &str {
-        self.row
-            .columns_ref()
+        self.columns
             .get(idx)
             .and_then(|c| std::str::from_utf8(c.name_ref()).ok())
             .unwrap_or("")
     }
 
+    #[inline]
     fn get_bool(&self, idx: usize) -> Result<Option<bool>> {
         match self.integer(idx, "bool")? {
             None => Ok(None),
@@ -187,18 +231,25 @@ impl RawRow for MySqlRow<'_> {
         }
     }
 
+    #[inline]
     fn get_i16(&self, idx: usize) -> Result<Option<i16>> {
         self.integer_as(idx, "i16")
     }
 
+    #[inline]
     fn get_i32(&self, idx: usize) -> Result<Option<i32>> {
         self.integer_as(idx, "i32")
     }
 
+    #[inline]
     fn get_i64(&self, idx: usize) -> Result<Option<i64>> {
+        if let Some(Some(Value::Int(i))) = self.values.borrow().get(idx) {
+            return Ok(Some(*i));
+        }
         self.integer_as(idx, "i64")
     }
 
+    #[inline]
     fn get_u64(&self, idx: usize) -> Result<Option<u64>> {
         self.integer_as(idx, "u64")
     }
@@ -211,25 +262,32 @@ impl RawRow for MySqlRow<'_> {
         })
     }
 
+    #[inline]
     fn get_f64(&self, idx: usize) -> Result<Option<f64>> {
         self.float(idx, "f64", f64::MANTISSA_DIGITS, Some)
     }
 
+    #[inline]
     fn get_string(&self, idx: usize) -> Result<Option<String>> {
         match self.bytes(idx, "String")? {
             None => Ok(None),
-            Some(b) => String::from_utf8(b.to_vec()).map(Some).map_err(|e| {
-                Error::decode(
-                    self.column_label(idx),
-                    "String",
-                    format!("invalid UTF-8: {}", e.utf8_error()),
-                )
-            }),
+            Some(b) => self.text(idx, b),
         }
     }
 
+    #[inline]
     fn get_bytes(&self, idx: usize) -> Result<Option<Vec<u8>>> {
-        Ok(self.bytes(idx, "Vec<u8>")?.map(<[u8]>::to_vec))
+        self.bytes(idx, "Vec<u8>")
+    }
+
+    #[inline]
+    fn take_string(&self, idx: usize) -> Result<Option<String>> {
+        self.take_bytes_or(idx, |r| r.get_string(idx), |r, b| r.text(idx, b))
+    }
+
+    #[inline]
+    fn take_bytes(&self, idx: usize) -> Result<Option<Vec<u8>>> {
+        self.take_bytes_or(idx, |r| r.get_bytes(idx), |_, b| Ok(Some(b)))
     }
 }
 

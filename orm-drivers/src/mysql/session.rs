@@ -2,7 +2,8 @@
 //!
 //! Contract:
 //! - Statements run over the binary protocol (prepared, cached per connection when the cache is
-//!   enabled, closed after use when it is not); transaction control runs over the text protocol.
+//!   enabled, see `super::cache`, closed after use when it is not); transaction control runs over
+//!   the text protocol.
 //! - Every command sets the in-flight mark before it writes and clears it once the whole response,
 //!   every result set included, is read. A dropped future leaves the mark set: the connection is
 //!   then refused for further commands and [`Conn::reset`] fails, so the pool discards it.
@@ -25,6 +26,7 @@ use mysql_async::prelude::Queryable;
 use mysql_async::{Opts, OptsBuilder, Row};
 use orm_core::{Backend, Error, ExecResult, FromRow, Result, Statement};
 
+use super::cache::StatementCache;
 use super::error::map_error;
 use super::row::MySqlRow;
 use super::value::to_params;
@@ -38,6 +40,7 @@ const KILL_QUERY_TIMEOUT: Duration = Duration::from_secs(10);
 /// An open MySQL/MariaDB connection and what is known about its state.
 pub(crate) struct MySqlConn {
     conn: mysql_async::Conn,
+    cache: StatementCache,
     backend: Backend,
     /// A command was started and its response not yet fully read.
     in_flight: bool,
@@ -64,6 +67,7 @@ impl MySqlConn {
     /// Opens a connection and detects the server's capabilities.
     pub(super) async fn open(
         opts: Opts,
+        statement_cache_capacity: usize,
         health: Arc<Health>,
     ) -> std::result::Result<Self, mysql_async::Error> {
         let mut conn = mysql_async::Conn::new(opts).await?;
@@ -88,6 +92,7 @@ impl MySqlConn {
         };
         Ok(Self {
             conn,
+            cache: StatementCache::new(statement_cache_capacity),
             backend,
             in_flight: false,
             broken: false,
@@ -100,6 +105,12 @@ impl MySqlConn {
     #[cfg(test)]
     pub(super) fn connection_id(&self) -> u32 {
         self.conn.id()
+    }
+
+    /// Number of prepared statements the cache holds.
+    #[cfg(test)]
+    pub(super) fn cached_statements(&self) -> usize {
+        self.cache.len()
     }
 
     /// Checks that a command may start and sets the in-flight mark.
@@ -148,11 +159,11 @@ impl MySqlConn {
     /// still read and discarded, so nothing is left unread on the wire.
     async fn run<F>(&mut self, st: Statement, on_row: F) -> Result<ExecResult>
     where
-        F: FnMut(&Row) -> Result<()> + Send,
+        F: FnMut(Row) -> Result<()> + Send,
     {
         let params = to_params(st.params)?;
-        let conn = self.start()?;
-        let outcome = exec_rows(conn, &st.sql, params, on_row).await;
+        self.start()?;
+        let outcome = exec_rows(&mut self.conn, &mut self.cache, &st.sql, params, on_row).await;
         let (decoded, done) = self.finish(outcome)?;
         decoded?;
         let last_insert_id = match done.last_insert_id {
@@ -189,26 +200,28 @@ struct Done {
 /// statement cache the server-side statement is closed again, even when execution failed.
 async fn exec_rows<F>(
     conn: &mut mysql_async::Conn,
+    cache: &mut StatementCache,
     sql: &str,
     params: mysql_async::Params,
     on_row: F,
 ) -> std::result::Result<(Result<()>, Done), mysql_async::Error>
 where
-    F: FnMut(&Row) -> Result<()> + Send,
+    F: FnMut(Row) -> Result<()> + Send,
 {
-    let stmt = conn.prep(sql).await?;
+    let stmt = cache.prepare(conn, sql).await?;
     let outcome = exec_prepared(conn, &stmt, params, on_row).await;
-    close_uncached(conn, stmt, outcome).await
+    close_uncached(conn, cache, stmt, outcome).await
 }
 
 /// Without a statement cache, closes the server-side statement `stmt` again, even when its
 /// execution failed (whose error then comes first).
 async fn close_uncached<T>(
     conn: &mut mysql_async::Conn,
+    cache: &StatementCache,
     stmt: mysql_async::Statement,
     outcome: std::result::Result<T, mysql_async::Error>,
 ) -> std::result::Result<T, mysql_async::Error> {
-    if conn.opts().stmt_cache_size() == 0 && !conn.is_disconnected() {
+    if cache.capacity() == 0 && !conn.is_disconnected() {
         let closed = conn.close(stmt).await;
         let done = outcome?;
         closed?;
@@ -244,7 +257,7 @@ async fn exec_prepared<F>(
     mut on_row: F,
 ) -> std::result::Result<(Result<()>, Done), mysql_async::Error>
 where
-    F: FnMut(&Row) -> Result<()> + Send,
+    F: FnMut(Row) -> Result<()> + Send,
 {
     check_param_count(stmt, &params)?;
     let mut decoded = Ok(());
@@ -252,7 +265,7 @@ where
     result
         .for_each(|row| {
             if decoded.is_ok() {
-                decoded = on_row(&row);
+                decoded = on_row(row);
             }
         })
         .await?;

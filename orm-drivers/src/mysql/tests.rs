@@ -913,3 +913,72 @@ async fn connect_errors_never_show_the_password() {
         .unwrap_err();
     assert!(err.to_string().contains("unknown database"), "{err}");
 }
+
+#[tokio::test]
+async fn the_statement_cache_closes_what_it_evicts() {
+    let opts = ConnectOptions {
+        statement_cache_capacity: 2,
+        ..ConnectOptions::default()
+    };
+    let mut conn = connect_or_skip!(&opts);
+    let status = "SELECT \
+        MAX(CASE WHEN VARIABLE_NAME = 'COM_STMT_PREPARE' THEN VARIABLE_VALUE END), \
+        MAX(CASE WHEN VARIABLE_NAME = 'COM_STMT_CLOSE' THEN VARIABLE_VALUE END) \
+        FROM information_schema.SESSION_STATUS";
+    let counts =
+        |row: (String, String)| (row.0.parse::<i64>().unwrap(), row.1.parse::<i64>().unwrap());
+    let before = counts(conn.fetch_optional(text(status)).await.unwrap().unwrap());
+    assert_eq!(conn.cached_statements(), 1);
+    // Cache [status]; S0 -> [status, S0]; S1 evicts status; S0 and S1 hit; S2 evicts S0.
+    for (sql, want) in [
+        ("SELECT 0", 0),
+        ("SELECT 1", 1),
+        ("SELECT 0", 0),
+        ("SELECT 1", 1),
+        ("SELECT 2", 2),
+    ] {
+        assert_eq!(scalar_i64(&mut conn, sql).await, want);
+        assert!(conn.cached_statements() <= 2);
+    }
+    // The status query is prepared again and evicts S1.
+    let after = counts(conn.fetch_optional(text(status)).await.unwrap().unwrap());
+    assert_eq!(
+        after.0 - before.0,
+        4,
+        "prepared: S0, S1, S2 and the status query again"
+    );
+    assert_eq!(after.1 - before.1, 3, "closed: the status query, S0 and S1");
+    assert!(conn.is_reusable());
+}
+
+#[tokio::test]
+async fn text_cells_move_out_of_the_row_once() {
+    struct Twice(Result<String, Error>, Result<String, Error>);
+    impl FromRow for Twice {
+        const WIDTH: usize = 1;
+        fn from_row_at<R: orm_core::RawRow + ?Sized>(
+            row: &R,
+            start: usize,
+        ) -> orm_core::Result<Self> {
+            let copied = row.get_string(start)?.unwrap();
+            assert_eq!(row.get_string(start)?.as_deref(), Some(copied.as_str()));
+            let taken = row.take_string(start).map(Option::unwrap);
+            let again = row.take_string(start).map(Option::unwrap);
+            Ok(Twice(taken, again))
+        }
+    }
+    let mut conn = connect_or_skip!();
+    let rows: Vec<Twice> = conn
+        .fetch_all(st("SELECT ?", vec![txt("héllo")]))
+        .await
+        .unwrap();
+    assert_eq!(rows[0].0.as_deref().ok(), Some("héllo"));
+    let err = rows[0].1.as_ref().unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    assert!(err.to_string().contains("already consumed"), "{err}");
+    let nulls: Vec<(Option<String>, Option<Vec<u8>>)> = conn
+        .fetch_all(text("SELECT NULL, CAST(NULL AS BINARY)"))
+        .await
+        .unwrap();
+    assert_eq!(nulls, vec![(None, None)]);
+}

@@ -19,11 +19,11 @@ pub(super) fn to_params(values: Vec<Value>) -> Result<Params> {
     if values.is_empty() {
         return Ok(Params::Empty);
     }
-    values
-        .into_iter()
-        .map(to_mysql)
-        .collect::<Result<Vec<_>>>()
-        .map(Params::Positional)
+    let mut params = Vec::with_capacity(values.len());
+    for value in values {
+        params.push(to_mysql(value)?);
+    }
+    Ok(Params::Positional(params))
 }
 
 fn to_mysql(value: Value) -> Result<MyValue> {

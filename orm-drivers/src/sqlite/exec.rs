@@ -6,7 +6,7 @@
 //! `changes()` when the statement changed rows (0 for DDL and queries); `last_insert_id` is
 //! `last_insert_rowid()` after an INSERT or REPLACE that inserted.
 
-use orm_core::{ExecResult, FromRow, Result, Statement};
+use orm_core::{ExecResult, FromRow, Result, Statement, Value};
 use rusqlite::{CachedStatement, Connection};
 
 use super::error;
@@ -14,16 +14,20 @@ use super::row::SqliteRow;
 use super::value;
 use crate::instrument::first_keyword;
 
-/// Prepares `st` (from the connection's cache) and binds its values.
-pub(super) fn prepare<'c>(conn: &'c Connection, st: &Statement) -> Result<CachedStatement<'c>> {
-    let mut stmt = conn.prepare_cached(&st.sql).map_err(error::map)?;
-    value::bind(&mut stmt, &st.params)?;
+/// Prepares `sql` (from the connection's cache) and binds `params`.
+pub(super) fn prepare<'c>(
+    conn: &'c Connection,
+    sql: &str,
+    params: &[Value],
+) -> Result<CachedStatement<'c>> {
+    let mut stmt = conn.prepare_cached(sql).map_err(error::map)?;
+    value::bind(&mut stmt, params)?;
     Ok(stmt)
 }
 
 /// Runs a statement to completion (any rows it returns are stepped through and dropped).
 pub(crate) fn execute(conn: &Connection, st: &Statement) -> Result<ExecResult> {
-    let mut stmt = prepare(conn, st)?;
+    let mut stmt = prepare(conn, &st.sql, &st.params)?;
     let before = conn.total_changes();
     let mut rows = stmt.raw_query();
     while rows.next().map_err(error::map)?.is_some() {}
@@ -42,7 +46,7 @@ pub(crate) fn execute(conn: &Connection, st: &Statement) -> Result<ExecResult> {
 
 /// Runs a query and decodes every row.
 pub(crate) fn fetch_all<T: FromRow>(conn: &Connection, st: &Statement) -> Result<Vec<T>> {
-    let mut stmt = prepare(conn, st)?;
+    let mut stmt = prepare(conn, &st.sql, &st.params)?;
     let mut rows = stmt.raw_query();
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(error::map)? {
@@ -53,7 +57,7 @@ pub(crate) fn fetch_all<T: FromRow>(conn: &Connection, st: &Statement) -> Result
 
 /// Runs a query and decodes its first row; the statement is reset without reading the rest.
 pub(crate) fn fetch_optional<T: FromRow>(conn: &Connection, st: &Statement) -> Result<Option<T>> {
-    let mut stmt = prepare(conn, st)?;
+    let mut stmt = prepare(conn, &st.sql, &st.params)?;
     let mut rows = stmt.raw_query();
     match rows.next().map_err(error::map)? {
         Some(row) => T::from_row(&SqliteRow(row)).map(Some),
@@ -62,7 +66,7 @@ pub(crate) fn fetch_optional<T: FromRow>(conn: &Connection, st: &Statement) -> R
 }
 
 /// Runs one parameterless transaction-control statement.
-fn control(conn: &Connection, sql: &str) -> Result<()> {
+pub(super) fn control(conn: &Connection, sql: &str) -> Result<()> {
     conn.prepare_cached(sql)
         .and_then(|mut s| s.raw_execute())
         .map(drop)

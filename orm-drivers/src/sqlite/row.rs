@@ -27,6 +27,7 @@ const F32_EXACT: i64 = 1 << f32::MANTISSA_DIGITS;
 const F64_EXACT: i64 = 1 << f64::MANTISSA_DIGITS;
 
 impl SqliteRow<'_, '_> {
+    #[inline]
     fn cell(&self, idx: usize, expected: &'static str) -> Result<ValueRef<'_>> {
         self.0.get_ref(idx).map_err(|_| {
             Error::decode(
@@ -45,6 +46,7 @@ impl SqliteRow<'_, '_> {
         )
     }
 
+    #[inline]
     fn integer<T: TryFrom<i64>>(&self, idx: usize, expected: &'static str) -> Result<Option<T>> {
         match self.cell(idx, expected)? {
             ValueRef::Null => Ok(None),
@@ -69,6 +71,7 @@ impl RawRow for SqliteRow<'_, '_> {
         self.0.as_ref().column_name(idx).unwrap_or("")
     }
 
+    #[inline]
     fn get_bool(&self, idx: usize) -> Result<Option<bool>> {
         match self.cell(idx, "bool")? {
             ValueRef::Null => Ok(None),
@@ -83,18 +86,22 @@ impl RawRow for SqliteRow<'_, '_> {
         }
     }
 
+    #[inline]
     fn get_i16(&self, idx: usize) -> Result<Option<i16>> {
         self.integer(idx, "i16")
     }
 
+    #[inline]
     fn get_i32(&self, idx: usize) -> Result<Option<i32>> {
         self.integer(idx, "i32")
     }
 
+    #[inline]
     fn get_i64(&self, idx: usize) -> Result<Option<i64>> {
         self.integer(idx, "i64")
     }
 
+    #[inline]
     fn get_f32(&self, idx: usize) -> Result<Option<f32>> {
         match self.cell(idx, "f32")? {
             ValueRef::Null => Ok(None),
@@ -116,6 +123,7 @@ impl RawRow for SqliteRow<'_, '_> {
         }
     }
 
+    #[inline]
     fn get_f64(&self, idx: usize) -> Result<Option<f64>> {
         match self.cell(idx, "f64")? {
             ValueRef::Null => Ok(None),
@@ -130,6 +138,7 @@ impl RawRow for SqliteRow<'_, '_> {
         }
     }
 
+    #[inline]
     fn get_string(&self, idx: usize) -> Result<Option<String>> {
         match self.cell(idx, "String")? {
             ValueRef::Null => Ok(None),
@@ -146,6 +155,7 @@ impl RawRow for SqliteRow<'_, '_> {
         }
     }
 
+    #[inline]
     fn get_bytes(&self, idx: usize) -> Result<Option<Vec<u8>>> {
         match self.cell(idx, "Vec<u8>")? {
             ValueRef::Null => Ok(None),

@@ -85,7 +85,7 @@ fn produce<T: FromRow>(
     batches: &mpsc::Sender<Vec<T>>,
     interruptible: &AtomicBool,
 ) -> Result<()> {
-    let mut stmt = prepare(conn, st)?;
+    let mut stmt = prepare(conn, &st.sql, &st.params)?;
     interruptible.store(stmt.readonly() || conn.is_autocommit(), Ordering::Release);
     let mut rows = stmt.raw_query();
     let mut batch = Vec::with_capacity(BATCH);

@@ -5,7 +5,7 @@
 use orm::prelude::*;
 
 use crate::TestDb;
-use crate::models::{Employee, Post, User};
+use crate::models::{ApiKey, Employee, Post, User};
 use crate::suite::builder::{firsts, order_nulls, same, seed, sql};
 
 const USER_COLS: &str = "users.id, users.name, users.email, users.hair_color, users.age";
@@ -166,6 +166,50 @@ pub async fn joins_match_hand_written_sql(t: &TestDb) -> Result<()> {
         .map(|u| u.name.clone())
         .collect();
     assert_eq!(same("anti-join", built, hand), want);
+    Ok(())
+}
+
+/// A left-joined model keyed by text: `None` needs its key read as NULL without consuming it, and a
+/// matched row decodes that key again.
+pub async fn left_joins_of_a_text_keyed_model_match_hand_written_sql(t: &TestDb) -> Result<()> {
+    let db = &t.db;
+    let s = seed(db).await?;
+    db.create_table::<ApiKey>().await?;
+    let keys: Vec<ApiKey> = s
+        .users
+        .iter()
+        .step_by(2)
+        .flat_map(|u| {
+            ["a", "b"].map(|k| ApiKey {
+                key: format!("{k}-{}", u.id),
+                owner: u.name.clone(),
+            })
+        })
+        .collect();
+    ApiKey::insert_many(db, &mut keys.clone()).await?;
+    let built: Vec<(User, Option<ApiKey>)> = User::query()
+        .left_join::<ApiKey>(ApiKey::OWNER.eq(User::NAME))
+        .order_by(User::ID.asc())
+        .order_by(ApiKey::KEY.asc())
+        .all(db)
+        .await?;
+    let hand: Vec<(User, Option<ApiKey>)> = sql(format!(
+        "SELECT {USER_COLS}, api_key.key, api_key.owner FROM users \
+         LEFT JOIN api_key ON api_key.owner = users.name ORDER BY users.id, api_key.key"
+    ))
+    .fetch_all(db)
+    .await?;
+    let mut want = Vec::new();
+    for u in &s.users {
+        let mut mine: Vec<&ApiKey> = keys.iter().filter(|k| k.owner == u.name).collect();
+        mine.sort_by(|a, b| a.key.cmp(&b.key));
+        if mine.is_empty() {
+            want.push((u.clone(), None));
+        }
+        want.extend(mine.into_iter().map(|k| (u.clone(), Some(k.clone()))));
+    }
+    assert!(want.iter().any(|(_, k)| k.is_none()) && want.iter().any(|(_, k)| k.is_some()));
+    assert_eq!(same("left join on a text key", built, hand), want);
     Ok(())
 }
 

@@ -20,6 +20,7 @@ use mysql_async::prelude::Queryable;
 use orm_core::{FromRow, Result, Statement};
 
 use super::{MySqlConn, check_param_count, close_uncached};
+use crate::mysql::cache::StatementCache;
 use crate::mysql::row::MySqlRow;
 use crate::mysql::value::to_params;
 use crate::stream::RowSink;
@@ -52,8 +53,15 @@ impl MySqlConn {
             in_flight: &mut self.in_flight,
             armed: false,
         };
-        let outcome =
-            prepare_and_read(&mut self.conn, &st.sql, params, sink, &mut sent.armed).await;
+        let outcome = prepare_and_read(
+            &mut self.conn,
+            &mut self.cache,
+            &st.sql,
+            params,
+            sink,
+            &mut sent.armed,
+        )
+        .await;
         drop(sent);
         let (decoded, handed) = self.finish(outcome)?;
         decoded.map(|()| handed)
@@ -65,14 +73,15 @@ impl MySqlConn {
 /// statement cache; without one the statement still has to be closed).
 async fn prepare_and_read<T: FromRow>(
     conn: &mut mysql_async::Conn,
+    cache: &mut StatementCache,
     sql: &str,
     params: mysql_async::Params,
     sink: &RowSink<T>,
     sent: &mut bool,
 ) -> std::result::Result<(Result<()>, u64), mysql_async::Error> {
-    let stmt = conn.prep(sql).await?;
+    let stmt = cache.prepare(conn, sql).await?;
     check_param_count(&stmt, &params)?;
-    let cached = conn.opts().stmt_cache_size() > 0;
+    let cached = cache.capacity() > 0;
     let outcome = async {
         let mut result = conn.exec_iter(&stmt, params).await?;
         *sent = cached;
@@ -80,7 +89,8 @@ async fn prepare_and_read<T: FromRow>(
         let mut handed = 0;
         if let Some(mut rows) = result.stream::<Row>().await? {
             while let Some(row) = rows.try_next().await? {
-                match T::from_row(&MySqlRow::new(&row)) {
+                let decoded_row = T::from_row(&MySqlRow::new(row));
+                match decoded_row {
                     Ok(row) => {
                         sink.send(row).await;
                         handed += 1;
@@ -96,5 +106,5 @@ async fn prepare_and_read<T: FromRow>(
         Ok((decoded, handed))
     }
     .await;
-    close_uncached(conn, stmt, outcome).await
+    close_uncached(conn, cache, stmt, outcome).await
 }

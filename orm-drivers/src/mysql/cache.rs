@@ -1,0 +1,68 @@
+//! The per-connection prepared-statement cache.
+//!
+//! Contract: statements are keyed by their SQL text and kept in a least-recently-used cache of at
+//! most `capacity` entries. The statement evicted to make room is closed on the server
+//! (`COM_STMT_CLOSE`) right after the new one is prepared, so the server never holds more than
+//! `capacity` of this connection's statements. mysql_async's own cache stays disabled: it re-scans
+//! the SQL text for named parameters on every lookup, where a hit here is one hash lookup.
+//! Capacity 0 disables the cache: the caller closes each statement after its one use.
+
+use std::num::NonZeroUsize;
+
+use lru::LruCache;
+use mysql_async::Statement;
+use mysql_async::prelude::Queryable;
+
+/// Prepared statements of one connection.
+pub(super) struct StatementCache {
+    lru: Option<LruCache<Box<str>, Statement>>,
+}
+
+impl std::fmt::Debug for StatementCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StatementCache")
+            .field("len", &self.lru.as_ref().map_or(0, LruCache::len))
+            .field("capacity", &self.capacity())
+            .finish()
+    }
+}
+
+impl StatementCache {
+    /// A cache holding at most `capacity` statements (none when 0).
+    pub(super) fn new(capacity: usize) -> Self {
+        Self {
+            lru: NonZeroUsize::new(capacity).map(LruCache::new),
+        }
+    }
+
+    /// Most statements held; 0 when the cache is disabled.
+    pub(super) fn capacity(&self) -> usize {
+        self.lru.as_ref().map_or(0, |l| l.cap().get())
+    }
+
+    /// The cached statement for `sql`, or a freshly prepared one (cached, closing the least
+    /// recently used statement when full).
+    pub(super) async fn prepare(
+        &mut self,
+        conn: &mut mysql_async::Conn,
+        sql: &str,
+    ) -> Result<Statement, mysql_async::Error> {
+        if let Some(stmt) = self.lru.as_mut().and_then(|lru| lru.get(sql)) {
+            return Ok(stmt.clone());
+        }
+        // On the heap: a hit never polls it, and every statement's future embeds this one.
+        let stmt = Box::pin(conn.prep(sql)).await?;
+        if let Some(lru) = &mut self.lru
+            && let Some((_, evicted)) = lru.push(sql.into(), stmt.clone())
+        {
+            conn.close(evicted).await?;
+        }
+        Ok(stmt)
+    }
+
+    /// Number of cached statements.
+    #[cfg(test)]
+    pub(super) fn len(&self) -> usize {
+        self.lru.as_ref().map_or(0, LruCache::len)
+    }
+}
