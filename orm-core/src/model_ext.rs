@@ -18,8 +18,14 @@
 //! - `upsert_many` is the multi-row form, chunked like `insert_many`; it writes no keys back (which
 //!   input row a returned key belongs to is not knowable once rows are skipped or updated). A batch that
 //!   repeats a conflict key updates the row twice on MySQL and SQLite and is an error on PostgreSQL.
+//! - `get` and `find` send the same SQL for every key of a model: it is rendered once per model and
+//!   backend and reused (the key values are bound as parameters, as always).
 
+use std::any::TypeId;
+use std::collections::HashMap;
 use std::future::Future;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{LazyLock, PoisonError, RwLock};
 
 use crate::ast::{BinOp, ColumnRef, Delete, Expr, Insert, InsertIdReport, Update};
 use crate::dialect::{Backend, Dialect};
@@ -363,10 +369,62 @@ pub trait ModelExt: Model + Sized {
 impl<M: Model> ModelExt for M {}
 
 async fn find_key<M: Model, E: Executor + ?Sized>(db: &E, key: Vec<Value>) -> Result<Option<M>> {
-    let mut select = Query::<M>::new().as_select().clone();
-    select.filter = Some(key_filter::<M>(key)?);
-    let st = render::select(&db.backend(), &select)?;
+    let st = find_statement::<M>(&db.backend(), key)?;
     db.fetch_optional(st).await
+}
+
+/// SQL text by model and backend.
+type FindSql = HashMap<(TypeId, Backend), Box<str>, BuildHasherDefault<KeyHasher>>;
+
+/// The SQL of `find` for each model and backend, rendered at its first use.
+static FIND_SQL: LazyLock<RwLock<FindSql>> = LazyLock::new(RwLock::default);
+
+/// Hashes [`FIND_SQL`]'s keys. A `TypeId` is a hash already: folding the words written is enough,
+/// and much cheaper than SipHash.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+/// `SELECT <columns> FROM <table> WHERE <primary key> = <key>` for model `M` on `backend`.
+fn find_statement<M: Model>(backend: &Backend, key: Vec<Value>) -> Result<Statement> {
+    let id = (TypeId::of::<M>(), *backend);
+    let cached = FIND_SQL
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&id)
+        .map(|sql| String::from(&**sql));
+    if let Some(sql) = cached
+        && key.len() == M::PRIMARY_KEY.len()
+    {
+        let params = key
+            .into_iter()
+            .map(Value::into_bindable)
+            .collect::<Result<Vec<_>>>()?;
+        return Ok(Statement { sql, params });
+    }
+    let mut select = Query::<M>::new().into_select();
+    select.filter = Some(key_filter::<M>(key)?);
+    let st = render::select(backend, &select)?;
+    FIND_SQL
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(id, st.sql.as_str().into());
+    Ok(st)
 }
 
 async fn delete_key<M: Model, E: Executor + ?Sized>(db: &E, key: Vec<Value>) -> Result<bool> {

@@ -16,11 +16,15 @@ use crate::value::Value;
 pub fn quote_ident(dialect: Dialect, name: &str, out: &mut String) {
     let q = if dialect == Dialect::MySql { '`' } else { '"' };
     out.push(q);
-    for c in name.chars() {
-        if c == q {
-            out.push(q);
+    if name.contains(q) {
+        for c in name.chars() {
+            if c == q {
+                out.push(q);
+            }
+            out.push(c);
         }
-        out.push(c);
+    } else {
+        out.push_str(name);
     }
     out.push(q);
 }
@@ -86,6 +90,12 @@ impl<'b> Writer<'b> {
             sql: String::with_capacity(128),
             params: Vec::new(),
         }
+    }
+
+    /// Makes room for `sql` more bytes of text and `params` more parameters.
+    pub fn reserve(&mut self, sql: usize, params: usize) {
+        self.sql.reserve(sql);
+        self.params.reserve(params);
     }
 
     /// The dialect written for.
