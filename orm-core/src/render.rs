@@ -84,9 +84,9 @@ pub(crate) fn insert_rows<R: ExactSizeIterator<Item = Value>>(
         w.push(" (");
         w.ident_list(&q.columns);
         w.push(") VALUES ");
-        // `(?, ?), ` per row ($n placeholders take a few more bytes each).
+        // `($n, ..), ` per row: the text and parameter lists grow once.
         let values = n_rows.saturating_mul(q.columns.len());
-        w.reserve(values.saturating_mul(6).saturating_add(n_rows * 4), values);
+        w.reserve(values.saturating_mul(7).saturating_add(n_rows * 4), values);
         for (i, row) in rows.enumerate() {
             if row.len() != q.columns.len() {
                 return Err(Error::InvalidQuery(format!(

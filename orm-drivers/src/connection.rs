@@ -79,7 +79,8 @@ impl Connection {
             .map_err(|_| Error::PoolClosed)?;
         let depth = self.pending_rollback.swap(NO_ROLLBACK, Ordering::AcqRel);
         if depth != NO_ROLLBACK {
-            conn.rollback(depth).await?;
+            // On the heap: rare, and every statement's future embeds this one.
+            Box::pin(conn.rollback(depth)).await?;
         }
         Ok(conn)
     }
@@ -133,20 +134,25 @@ impl Executor for Connection {
 
 impl Drop for Connection {
     fn drop(&mut self) {
-        let Some(mut conn) = self.slot.get_mut().take() else {
-            return;
-        };
-        if conn.is_reusable() {
-            return; // back to the pool as is
+        if let Some(conn) = self.slot.get_mut().take() {
+            release(conn);
         }
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                if let Err(e) = conn.reset().await {
-                    tracing::debug!(target: "orm::pool", error = %e, "discarding a connection that could not be reset");
-                    conn.discard();
-                }
-            });
-        }
+    }
+}
+
+/// Returns a checked-out connection to its pool: as is when it is reusable, otherwise after a reset
+/// on a background task, or discarded when the reset fails (see the module docs).
+pub(crate) fn release(mut conn: AnyConn) {
+    if conn.is_reusable() {
+        return; // back to the pool as is
+    }
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        runtime.spawn(async move {
+            if let Err(e) = conn.reset().await {
+                tracing::debug!(target: "orm::pool", error = %e, "discarding a connection that could not be reset");
+                conn.discard();
+            }
+        });
     }
 }
 

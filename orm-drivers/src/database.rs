@@ -22,7 +22,7 @@ use orm_core::{
 
 use crate::config::{DatabaseBuilder, DatabaseConfig};
 use crate::conn::TxOptions;
-use crate::connection::Connection;
+use crate::connection::{Connection, release};
 use crate::instrument::{acquire_span, traced_acquire};
 use crate::pool::{AnyConn, AnyPool};
 use crate::stream::feed;
@@ -163,8 +163,31 @@ impl Database {
         run_in_transaction(tx, f).await
     }
 
+    async fn lease(&self) -> Result<Lease> {
+        Ok(Lease(Some(self.checkout().await?)))
+    }
+
     async fn checkout(&self) -> Result<AnyConn> {
         checkout(&self.inner.pool, &self.inner.config).await
+    }
+}
+
+/// A connection checked out for one statement or stream run on the [`Database`] itself. Dropped
+/// (mid-statement too), it is released as a dropped [`Connection`] is: cleaned up (cancelled,
+/// rolled back or discarded) at once instead of when the pool next hands it out.
+struct Lease(Option<AnyConn>);
+
+impl Lease {
+    fn conn(&mut self) -> Result<&mut AnyConn> {
+        self.0.as_mut().ok_or(Error::PoolClosed)
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        if let Some(conn) = self.0.take() {
+            release(conn);
+        }
     }
 }
 
@@ -173,18 +196,16 @@ impl Executor for Database {
         self.inner.backend
     }
 
-    // Through a `Connection`: dropped mid-statement, it cleans up (cancels, rolls back or discards)
-    // at once instead of when the pool next hands it out.
     async fn execute(&self, statement: Statement) -> Result<ExecResult> {
-        self.acquire().await?.execute(statement).await
+        self.lease().await?.conn()?.execute(statement).await
     }
 
     async fn fetch_all<T: FromRow>(&self, statement: Statement) -> Result<Vec<T>> {
-        self.acquire().await?.fetch_all(statement).await
+        self.lease().await?.conn()?.fetch_all(statement).await
     }
 
     async fn fetch_optional<T: FromRow>(&self, statement: Statement) -> Result<Option<T>> {
-        self.acquire().await?.fetch_optional(statement).await
+        self.lease().await?.conn()?.fetch_optional(statement).await
     }
 
     async fn insert_keys(&self, insert: KeyedInsert) -> Result<Vec<i64>> {
@@ -193,7 +214,10 @@ impl Executor for Database {
 
     /// The stream owns the connection it checked out until it ends or is dropped.
     fn stream<T: FromRow>(&self, statement: Statement) -> RowStream<'_, T> {
-        feed(move |rows| async move { self.acquire().await?.stream_rows(statement, &rows).await })
+        feed(move |rows| async move {
+            let mut lease = self.lease().await?;
+            lease.conn()?.stream(statement, &rows).await.map(drop)
+        })
     }
 }
 

@@ -10,6 +10,9 @@
 //!   was last checked out no later than the pool's latest loss, or more than [`IDLE_PING_AFTER`]
 //!   ago; otherwise the checkout costs no round trip. When the reset or ping fails the pool discards
 //!   the connection and moves on to the next idle one, or opens a new one.
+//! - [`recycle_within`] is the same step with the reset or ping bounded by a time limit (a failure
+//!   when exceeded), for a pool that sets no recycle timeout of its own: a checkout that needs no
+//!   round trip then sets up no timeout at all.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -74,10 +77,33 @@ pub(crate) async fn recycle<C: Conn>(
     metrics: &Metrics,
     health: &Health,
 ) -> RecycleResult<Error> {
+    recycle_within(conn, metrics, health, None).await
+}
+
+/// [`recycle`], failing when its reset or ping takes longer than `limit`: for a pool that sets no
+/// recycle timeout of its own, so that the common case sets up no timeout at all.
+pub(crate) async fn recycle_within<C: Conn>(
+    conn: &mut C,
+    metrics: &Metrics,
+    health: &Health,
+    limit: Option<Duration>,
+) -> RecycleResult<Error> {
     if conn.is_reusable() && !health.needs_ping(metrics) {
         return Ok(());
     }
-    Box::pin(check(conn, metrics, health)).await
+    let checking = Box::pin(check(conn, metrics, health));
+    let Some(limit) = limit else {
+        return checking.await;
+    };
+    tokio::time::timeout(limit, checking)
+        .await
+        .unwrap_or_else(|_| {
+            tracing::debug!(target: "orm::pool", ?limit, "discarding a pooled connection that did not answer in time");
+            Err(RecycleError::Backend(Error::disconnected(
+                format!("the connection did not answer within {limit:?}"),
+                None,
+            )))
+        })
 }
 
 /// Resets a connection that is not reusable, or pings one that is due (see the module docs).
@@ -121,5 +147,73 @@ mod tests {
             };
             assert!(Health::default().needs_ping(&idle));
         }
+    }
+
+    /// A connection whose reset and ping never answer.
+    struct Silent;
+
+    impl Conn for Silent {
+        fn backend(&self) -> orm_core::Backend {
+            orm_core::Backend::POSTGRES
+        }
+        async fn execute(&mut self, _: orm_core::Statement) -> Result<orm_core::ExecResult> {
+            Err(Error::PoolClosed)
+        }
+        async fn fetch_all<T: orm_core::FromRow>(
+            &mut self,
+            _: orm_core::Statement,
+        ) -> Result<Vec<T>> {
+            Err(Error::PoolClosed)
+        }
+        async fn fetch_optional<T: orm_core::FromRow>(
+            &mut self,
+            _: orm_core::Statement,
+        ) -> Result<Option<T>> {
+            Err(Error::PoolClosed)
+        }
+        async fn stream<T: orm_core::FromRow>(
+            &mut self,
+            _: orm_core::Statement,
+            _: &crate::stream::RowSink<T>,
+        ) -> Result<u64> {
+            Err(Error::PoolClosed)
+        }
+        async fn begin(&mut self, _: u32, _: crate::conn::TxOptions) -> Result<()> {
+            Err(Error::PoolClosed)
+        }
+        async fn commit(&mut self, _: u32) -> Result<()> {
+            Err(Error::PoolClosed)
+        }
+        async fn rollback(&mut self, _: u32) -> Result<()> {
+            Err(Error::PoolClosed)
+        }
+        fn is_reusable(&self) -> bool {
+            false
+        }
+        async fn reset(&mut self) -> Result<()> {
+            std::future::pending().await
+        }
+        async fn ping(&mut self) -> Result<()> {
+            std::future::pending().await
+        }
+    }
+
+    #[tokio::test]
+    async fn a_reset_that_never_answers_fails_at_the_limit() {
+        let started = Instant::now();
+        let limit = Duration::from_millis(100);
+        let out = recycle_within(
+            &mut Silent,
+            &Metrics::default(),
+            &Health::default(),
+            Some(limit),
+        )
+        .await;
+        match out {
+            Err(RecycleError::Backend(e)) => assert!(e.is_disconnected(), "{e:?}"),
+            other => panic!("expected a backend error, got {other:?}"),
+        }
+        assert!(started.elapsed() >= limit);
+        assert!(started.elapsed() < Duration::from_secs(5));
     }
 }

@@ -13,11 +13,14 @@
 
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use orm_core::{Dialect, Result};
+use tracing::Span;
 use tracing::field::{Empty, display};
-use tracing::{Instrument, Span};
 
 /// Statements that take longer than this are reported with a WARN event.
 pub(crate) const SLOW_STATEMENT: Duration = Duration::from_secs(1);
@@ -26,7 +29,8 @@ pub(crate) const SLOW_STATEMENT: Duration = Duration::from_secs(1);
 /// (`""` when there is none). Case is preserved.
 pub(crate) fn first_keyword(sql: &str) -> &str {
     let mut rest = sql;
-    loop {
+    // Usually the statement starts with its keyword: nothing to skip.
+    while !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
         rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
         if let Some(after) = rest.strip_prefix("--") {
             rest = after.find('\n').map_or("", |i| &after[i + 1..]);
@@ -37,7 +41,8 @@ pub(crate) fn first_keyword(sql: &str) -> &str {
         }
     }
     let end = rest
-        .find(|c: char| !c.is_ascii_alphabetic())
+        .bytes()
+        .position(|b| !b.is_ascii_alphabetic())
         .unwrap_or(rest.len());
     &rest[..end]
 }
@@ -102,30 +107,113 @@ impl RowCount for () {
 
 /// Runs `fut` inside `span`, then records rows, elapsed time and error, and warns when it was slow.
 /// When no subscriber wants the span nor the slow-statement warning, it only runs `fut`.
-pub(crate) async fn traced<T: RowCount>(
-    span: Span,
-    fut: impl Future<Output = Result<T>>,
-) -> Result<T> {
-    if span.is_disabled() && !tracing::enabled!(target: "orm::query", tracing::Level::WARN) {
-        return fut.await;
-    }
-    let start = Instant::now();
-    let out = fut.instrument(span.clone()).await;
-    let elapsed = start.elapsed();
-    let elapsed_ms = elapsed.as_secs_f64() * 1000.0;
-    span.record("elapsed_ms", elapsed_ms);
-    match &out {
-        Ok(v) => {
-            span.record("rows", v.row_count());
+pub(crate) fn traced<F, T>(span: Span, fut: F) -> Traced<F, StatementSpan>
+where
+    F: Future<Output = Result<T>>,
+    T: RowCount,
+{
+    let active =
+        !span.is_disabled() || tracing::enabled!(target: "orm::query", tracing::Level::WARN);
+    Traced::new(span, active, fut)
+}
+
+/// Runs a pool checkout inside `span` and records how long it waited and any error (when a
+/// subscriber wants the span; otherwise it only runs `fut`).
+pub(crate) fn traced_acquire<F, T>(span: Span, fut: F) -> Traced<F, CheckoutSpan>
+where
+    F: Future<Output = Result<T>>,
+{
+    let active = !span.is_disabled();
+    Traced::new(span, active, fut)
+}
+
+/// What a [`Traced`] future records in its span when it ends.
+pub(crate) trait Record<T> {
+    fn record(span: &Span, elapsed: Duration, out: &Result<T>);
+}
+
+/// A statement: rows, elapsed time, error, and a warning when slow.
+#[derive(Debug)]
+pub(crate) enum StatementSpan {}
+
+impl<T: RowCount> Record<T> for StatementSpan {
+    fn record(span: &Span, elapsed: Duration, out: &Result<T>) {
+        let elapsed_ms = elapsed.as_secs_f64() * 1000.0;
+        span.record("elapsed_ms", elapsed_ms);
+        match out {
+            Ok(v) => {
+                span.record("rows", v.row_count());
+            }
+            Err(e) => {
+                span.record("error", display(e));
+            }
         }
-        Err(e) => {
+        if elapsed >= SLOW_STATEMENT {
+            tracing::warn!(target: "orm::query", parent: span, elapsed_ms, "slow statement");
+        }
+    }
+}
+
+/// A pool checkout: time waited and error.
+#[derive(Debug)]
+pub(crate) enum CheckoutSpan {}
+
+impl<T> Record<T> for CheckoutSpan {
+    fn record(span: &Span, elapsed: Duration, out: &Result<T>) {
+        span.record("waited_ms", elapsed.as_secs_f64() * 1000.0);
+        if let Err(e) = out {
             span.record("error", display(e));
         }
     }
-    if elapsed >= SLOW_STATEMENT {
-        tracing::warn!(target: "orm::query", parent: &span, elapsed_ms, "slow statement");
+}
+
+pin_project_lite::pin_project! {
+    /// A future run inside a span that records its outcome per `R` (see [`traced`] and
+    /// [`traced_acquire`]). A plain struct rather than an `async fn`, which would hold `fut` twice.
+    pub(crate) struct Traced<F, R> {
+        #[pin]
+        fut: F,
+        span: Span,
+        // `false` when nothing listens: `fut` is only polled.
+        active: bool,
+        // Set at the first poll when active.
+        started: Option<Instant>,
+        record: PhantomData<R>,
     }
-    out
+}
+
+impl<F, R> Traced<F, R> {
+    fn new(span: Span, active: bool, fut: F) -> Self {
+        Traced {
+            fut,
+            span,
+            active,
+            started: None,
+            record: PhantomData,
+        }
+    }
+}
+
+impl<F, T, R> Future for Traced<F, R>
+where
+    F: Future<Output = Result<T>>,
+    R: Record<T>,
+{
+    type Output = Result<T>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
+        let this = self.project();
+        if !*this.active {
+            return this.fut.poll(cx);
+        }
+        let started = *this.started.get_or_insert_with(Instant::now);
+        let out = {
+            let _entered = this.span.enter();
+            std::task::ready!(this.fut.poll(cx))
+        };
+        R::record(this.span, started.elapsed(), &out);
+        Poll::Ready(out)
+    }
 }
 
 /// The `orm.pool.acquire` span.
@@ -137,24 +225,6 @@ pub(crate) fn acquire_span(dialect: Dialect) -> Span {
         waited_ms = Empty,
         error = Empty,
     )
-}
-
-/// Runs a pool checkout inside `span` and records how long it waited and any error (when a
-/// subscriber wants the span; otherwise it only runs `fut`).
-pub(crate) async fn traced_acquire<T>(
-    span: Span,
-    fut: impl Future<Output = Result<T>>,
-) -> Result<T> {
-    if span.is_disabled() {
-        return fut.await;
-    }
-    let start = Instant::now();
-    let out = fut.instrument(span.clone()).await;
-    span.record("waited_ms", start.elapsed().as_secs_f64() * 1000.0);
-    if let Err(e) = &out {
-        span.record("error", display(e));
-    }
-    out
 }
 
 #[cfg(test)]

@@ -2,9 +2,10 @@
 //!
 //! Contract:
 //! - [`AnyPool`] wraps a `deadpool::managed::Pool` of the backend's manager, with finite wait,
-//!   create and recycle timeouts. A wait timeout is `Error::PoolTimeout`, a create timeout is
+//!   create and recycle timeouts (PostgreSQL's manager bounds its recycle step itself). A wait timeout is `Error::PoolTimeout`, a create timeout is
 //!   `Error::Connect`, a closed pool is `Error::PoolClosed`; backend errors pass through. A checkout
-//!   first tries without waiting, so the common case sets up no wait timer.
+//!   first tries without waiting (no timer is armed when a connection is free), then waits its turn
+//!   behind the tasks already waiting.
 //! - Recycling (in each manager) resets a connection that is not reusable and discards it when the
 //!   reset fails, so a checked-out connection is clean.
 //! - [`AnyConn`] forwards to the backend's [`Conn`] and wraps every statement, BEGIN, COMMIT and
@@ -78,14 +79,20 @@ fn not_compiled(feature: &str) -> Error {
     ))
 }
 
-fn build<M: Manager<Error = Error>>(manager: M, cfg: &DatabaseConfig) -> Result<Pool<M>> {
+/// The pool of `manager`. `recycle` bounds each recycle step; `None` for a manager that bounds its
+/// own (see `health::recycle_within`), so that a checkout needing no round trip sets up no timeout.
+fn build<M: Manager<Error = Error>>(
+    manager: M,
+    cfg: &DatabaseConfig,
+    recycle: Option<Duration>,
+) -> Result<Pool<M>> {
     Pool::builder(manager)
         .max_size(cfg.max_connections())
         .runtime(Runtime::Tokio1)
         .timeouts(Timeouts {
             wait: Some(cfg.acquire_timeout()),
             create: Some(cfg.connect_timeout()),
-            recycle: Some(cfg.connect_timeout()),
+            recycle,
         })
         .build()
         .map_err(|e| Error::Config(format!("cannot build the connection pool: {e}")))
@@ -107,14 +114,23 @@ impl AnyPool {
         let opts = cfg.connect_options();
         match cfg.dialect() {
             #[cfg(feature = "postgres")]
-            Dialect::Postgres => Ok(AnyPool::Postgres(build(PgManager::new(url, opts)?, cfg)?)),
+            Dialect::Postgres => Ok(AnyPool::Postgres(build(
+                PgManager::new(url, opts)?,
+                cfg,
+                None,
+            )?)),
             #[cfg(feature = "mysql")]
             Dialect::MySql => Ok(AnyPool::MySql(build(
                 MySqlManager::new(&mysql_url(url), opts)?,
                 cfg,
+                Some(cfg.connect_timeout()),
             )?)),
             #[cfg(feature = "sqlite")]
-            Dialect::Sqlite => Ok(AnyPool::Sqlite(build(SqliteManager::new(url, opts)?, cfg)?)),
+            Dialect::Sqlite => Ok(AnyPool::Sqlite(build(
+                SqliteManager::new(url, opts)?,
+                cfg,
+                Some(cfg.connect_timeout()),
+            )?)),
             #[cfg(not(feature = "postgres"))]
             Dialect::Postgres => Err(not_compiled("postgres")),
             #[cfg(not(feature = "mysql"))]
@@ -168,19 +184,19 @@ impl AnyPool {
     }
 }
 
-/// Checks a connection out of `pool`: first without waiting (a free slot is the common case, and
-/// then no wait timer is set up), then waiting at most `timeouts.wait`.
+/// Checks a connection out of `pool`: first without waiting, so that when one is free no wait timer
+/// is armed, then waiting at most `timeouts.wait` (in turn behind the tasks already waiting).
 async fn checkout<M: Manager<Error = Error>>(
     pool: &Pool<M>,
     timeouts: &Timeouts,
-) -> std::result::Result<Object<M>, PoolError<Error>> {
+) -> Result<Object<M>, PoolError<Error>> {
     let at_once = Timeouts {
         wait: Some(Duration::ZERO),
         ..*timeouts
     };
     match pool.timeout_get(&at_once).await {
         Err(PoolError::Timeout(TimeoutType::Wait)) => pool.timeout_get(timeouts).await,
-        other => other,
+        done => done,
     }
 }
 

@@ -2,16 +2,22 @@
 //! [`PgManager`] opens and recycles them for the deadpool pool.
 //!
 //! Contract:
-//! - Connecting honours `ConnectOptions::connect_timeout`; the connection's I/O runs in its own tokio
-//!   task, and when that task ends the connection is marked broken.
+//! - Connecting honours `ConnectOptions::connect_timeout`. The connection's I/O runs on the task
+//!   that uses it: every request is driven together with tokio-postgres' `Connection` future (see
+//!   `drive`), never on a task of its own. When that future ends (the server closed the session, an
+//!   I/O or protocol error), the connection is broken. Recycling first reads, without waiting,
+//!   whatever arrived while the connection sat idle (nothing is polled when nothing arrived), so a
+//!   session the server closed meanwhile is discarded without a round trip.
 //! - Every statement goes through the extended protocol with its values bound (see `value`), using the
 //!   per-connection statement cache (see `cache`). When the server rejects a cached statement as stale
 //!   (`0A000` after an `ALTER TABLE`, `26000` after `DEALLOCATE`), it is evicted and, outside a
 //!   transaction, prepared again and run once more; inside a transaction the error is returned, since
 //!   the transaction is already aborted.
 //! - Every operation marks the connection in flight before anything is sent and clears the mark once
-//!   the response is fully read; a connection dropped while in flight asks the server to cancel the
-//!   running query.
+//!   the response is fully read. A request dropped midway leaves its responses due: the next request
+//!   on the connection reads and discards them first. A connection dropped while in flight asks the
+//!   server to cancel the running query; a dropped connection reads what is still due and ends its
+//!   session on a background task.
 //! - Results are read to the end: `fetch_optional` decodes the first row and drains the rest, so an
 //!   error raised by a later row is reported, not lost.
 //! - Transaction state is recorded before `BEGIN` is sent. An error inside a transaction marks it
@@ -26,6 +32,7 @@
 //!   next checkout.
 
 mod cache;
+mod drive;
 mod error;
 mod row;
 mod stream;
@@ -38,7 +45,6 @@ use std::fmt;
 use std::pin::pin;
 use std::str::FromStr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use deadpool::managed::{Manager, Metrics, RecycleResult};
 use futures_util::TryStreamExt;
@@ -47,6 +53,7 @@ use tokio_postgres::config::Host;
 use tokio_postgres::{Client, Config, NoTls, RowStream, SimpleQueryMessage};
 
 use self::cache::StatementCache;
+use self::drive::Io;
 use self::row::PgRow;
 use self::value::PgParam;
 use crate::conn::{Conn, IsolationLevel, TxOptions};
@@ -120,17 +127,20 @@ fn describe_target(config: &Config) -> String {
 }
 
 impl Manager for PgManager {
-    type Type = PgConn;
+    /// On the heap: the pool moves its connections, and the futures of every checkout and
+    /// statement hold one, so a pointer is cheaper to carry than the connection itself.
+    type Type = Box<PgConn>;
     type Error = Error;
 
-    async fn create(&self) -> Result<PgConn> {
-        // On the heap: the pool embeds this future in every checkout's, and a small one is cheap
-        // to move.
-        Box::pin(self.open()).await
+    async fn create(&self) -> Result<Box<PgConn>> {
+        // On the heap too: the pool embeds this future in every checkout's.
+        Box::pin(self.open()).await.map(Box::new)
     }
 
-    async fn recycle(&self, conn: &mut PgConn, metrics: &Metrics) -> RecycleResult<Error> {
-        health::recycle(conn, metrics, &self.health).await
+    async fn recycle(&self, conn: &mut Box<PgConn>, metrics: &Metrics) -> RecycleResult<Error> {
+        conn.poll_idle();
+        let limit = Some(self.opts.connect_timeout);
+        health::recycle_within(&mut **conn, metrics, &self.health, limit).await
     }
 }
 
@@ -152,18 +162,11 @@ impl PgManager {
                 ));
             }
         };
-        let broken = Arc::new(AtomicBool::new(false));
-        let ended = Arc::clone(&broken);
-        tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::debug!(error = %error::describe(&e), "PostgreSQL connection ended");
-            }
-            ended.store(true, Ordering::Release);
-        });
         Ok(PgConn {
             client,
+            io: Io::new(connection),
             cache: StatementCache::new(self.opts.statement_cache_capacity),
-            broken,
+            broken: false,
             in_flight: false,
             depth: None,
             aborted_at: None,
@@ -176,9 +179,10 @@ impl PgManager {
 /// One PostgreSQL connection.
 pub(crate) struct PgConn {
     client: Client,
+    io: Io,
     cache: StatementCache,
-    /// Set when the connection task ends or an error shows the connection is lost.
-    broken: Arc<AtomicBool>,
+    /// Set when an error shows the connection is lost.
+    broken: bool,
     /// Set while a request is on the wire; still set when its future was dropped.
     in_flight: bool,
     /// Innermost open level: `Some(0)` inside a transaction, `Some(n)` inside savepoint `sp_<n>`.
@@ -194,7 +198,8 @@ pub(crate) struct PgConn {
 impl fmt::Debug for PgConn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PgConn")
-            .field("broken", &self.broken.load(Ordering::Acquire))
+            .field("broken", &self.broken)
+            .field("open", &self.io.is_open())
             .field("in_flight", &self.in_flight)
             .field("depth", &self.depth)
             .field("aborted_at", &self.aborted_at)
@@ -210,7 +215,7 @@ impl PgConn {
     fn fail(&mut self, e: tokio_postgres::Error) -> Error {
         let err = error::map(e);
         if err.is_disconnected() {
-            self.broken.store(true, Ordering::Release);
+            self.broken = true;
             self.health.record(&err);
         } else if let (Some(depth), Some(_)) = (self.depth, err.db_error()) {
             self.aborted_at.get_or_insert(depth);
@@ -226,9 +231,15 @@ impl PgConn {
         }
         let mut retried = false;
         loop {
-            let prepared = match self.cache.prepare(&self.client, &st.sql).await {
-                Ok(prepared) => prepared,
-                Err(e) => return Err(self.fail(e)),
+            let prepared = match self.cache.get(&st.sql) {
+                Some(cached) => cached,
+                None => {
+                    let preparing = self.cache.prepare(&self.client, &st.sql);
+                    match self.io.drive(preparing).await {
+                        Ok(prepared) => prepared,
+                        Err(e) => return Err(self.fail(e)),
+                    }
+                }
             };
             if prepared.params().len() != st.params.len() {
                 return Err(Error::InvalidQuery(format!(
@@ -242,7 +253,11 @@ impl PgConn {
                 .iter()
                 .enumerate()
                 .map(|(i, v)| PgParam::new(i, v));
-            match self.client.query_raw(&prepared, params).await {
+            match self
+                .io
+                .drive(self.client.query_raw(&prepared, params))
+                .await
+            {
                 Ok(rows) => return Ok(rows),
                 Err(e) if error::is_stale_statement(&e) => {
                     self.cache.evict(&st.sql);
@@ -263,17 +278,26 @@ impl PgConn {
         mut on_row: impl FnMut(PgRow<'_>) -> Result<()>,
     ) -> Result<u64> {
         let rows = self.start(st).await?;
-        let mut rows = pin!(rows);
-        while let Some(row) = rows.try_next().await.map_err(|e| self.fail(e))? {
-            on_row(PgRow(&row))?;
-        }
-        Ok(rows.rows_affected().unwrap_or(0))
+        // One drive for the whole result: rows already read are taken without polling the socket.
+        let read = self
+            .io
+            .drive(async {
+                let mut rows = pin!(rows);
+                while let Some(row) = rows.try_next().await? {
+                    if let Err(e) = on_row(PgRow(&row)) {
+                        return Ok(Err(e));
+                    }
+                }
+                Ok(Ok(rows.rows_affected().unwrap_or(0)))
+            })
+            .await;
+        read.unwrap_or_else(|e| Err(self.fail(e)))
     }
 
     /// Runs `sql` (transaction control) with the simple query protocol.
     async fn control(&mut self, sql: &str) -> Result<()> {
         self.in_flight = true;
-        let done = self.client.batch_execute(sql).await;
+        let done = self.io.drive(self.client.batch_execute(sql)).await;
         self.in_flight = false;
         done.map_err(|e| self.fail(e))
     }
@@ -283,8 +307,11 @@ impl PgConn {
     async fn verify_idle(&mut self) -> Result<()> {
         self.in_flight = true;
         let answer = self
-            .client
-            .simple_query("SELECT now() = statement_timestamp()")
+            .io
+            .drive(
+                self.client
+                    .simple_query("SELECT now() = statement_timestamp()"),
+            )
             .await;
         self.in_flight = false;
         let messages = answer.map_err(|e| self.fail(e))?;
@@ -294,11 +321,20 @@ impl PgConn {
         if idle {
             Ok(())
         } else {
-            self.broken.store(true, Ordering::Release);
+            self.broken = true;
             Err(Error::disconnected(
                 "the server still reports an open transaction after ROLLBACK",
                 None,
             ))
+        }
+    }
+
+    /// Reads what the server sent while the connection sat idle (see `drive`), recording a session
+    /// it closed meanwhile as lost.
+    fn poll_idle(&mut self) {
+        if let Err(e) = self.io.poll_idle() {
+            let err = self.fail(e);
+            tracing::debug!(error = %err, "an idle PostgreSQL connection was closed by the server");
         }
     }
 
@@ -436,13 +472,13 @@ impl Conn for PgConn {
         !self.in_flight
             && self.depth.is_none()
             && !self.unverified
-            && !self.broken.load(Ordering::Acquire)
-            && !self.client.is_closed()
+            && !self.broken
+            && self.io.is_open()
     }
 
     async fn reset(&mut self) -> Result<()> {
-        if self.broken.load(Ordering::Acquire) || self.client.is_closed() {
-            self.broken.store(true, Ordering::Release);
+        if self.broken || !self.io.is_open() {
+            self.broken = true;
             return Err(Error::disconnected("the connection is closed", None));
         }
         if self.in_flight {
@@ -467,18 +503,9 @@ impl Conn for PgConn {
 
 impl Drop for PgConn {
     /// A connection dropped in the middle of a request asks the server to cancel it, so an abandoned
-    /// query does not keep running.
+    /// query does not keep running; then the session ends in the background (see `drive`).
     fn drop(&mut self) {
-        if !self.in_flight || self.broken.load(Ordering::Acquire) || self.client.is_closed() {
-            return;
-        }
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            let token = self.client.cancel_token();
-            runtime.spawn(async move {
-                if let Err(e) = token.cancel_query(NoTls).await {
-                    tracing::debug!(error = %error::describe(&e), "cancelling an abandoned PostgreSQL query failed");
-                }
-            });
-        }
+        let cancel = (self.in_flight && !self.broken).then(|| self.client.cancel_token());
+        self.io.close(cancel);
     }
 }

@@ -18,7 +18,7 @@ use crate::value::Value;
 pub fn quote_ident(dialect: Dialect, name: &str, out: &mut String) {
     let q = if dialect == Dialect::MySql { '`' } else { '"' };
     out.push(q);
-    if name.bytes().any(|b| char::from(b) == q) {
+    if name.contains(q) {
         for c in name.chars() {
             if c == q {
                 out.push(q);
@@ -114,9 +114,9 @@ impl<'b> Writer<'b> {
         self.list_subquery
     }
 
-    /// Makes room for `sql_bytes` more bytes of SQL and `params` more parameters.
-    pub fn reserve(&mut self, sql_bytes: usize, params: usize) {
-        self.sql.reserve(sql_bytes);
+    /// Makes room for `sql` more bytes of text and `params` more parameters.
+    pub fn reserve(&mut self, sql: usize, params: usize) {
+        self.sql.reserve(sql);
         self.params.reserve(params);
     }
 

@@ -33,17 +33,19 @@ impl StatementCache {
         }
     }
 
-    /// The cached statement for `sql`, or a freshly prepared one (cached, evicting the least
-    /// recently used statement when full).
+    /// The cached statement for `sql`, if any (marked most recently used).
+    pub(crate) fn get(&mut self, sql: &str) -> Option<Statement> {
+        self.lru.as_mut()?.get(sql).cloned()
+    }
+
+    /// A freshly prepared statement for `sql`, cached (evicting the least recently used statement
+    /// when full).
     pub(crate) async fn prepare(
         &mut self,
         client: &Client,
         sql: &str,
     ) -> Result<Statement, tokio_postgres::Error> {
-        if let Some(stmt) = self.lru.as_mut().and_then(|lru| lru.get(sql)) {
-            return Ok(stmt.clone());
-        }
-        // On the heap: a hit never polls it, and every statement's future embeds this one.
+        // On the heap: rare, and every statement's future embeds this one.
         let stmt = Box::pin(client.prepare(sql)).await?;
         if let Some(lru) = &mut self.lru {
             lru.push(sql.to_owned(), stmt.clone());

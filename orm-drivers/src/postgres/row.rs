@@ -16,35 +16,98 @@ use orm_core::{Error, RawRow, Result};
 use tokio_postgres::Row;
 use tokio_postgres::types::{FromSql, Type};
 
+/// A column's binary value as sent, whatever its type: the getters check the type themselves and
+/// decode with the type's own `FromSql`, so nothing is checked twice.
+struct Raw<'a>(&'a [u8]);
+
+impl<'a> FromSql<'a> for Raw<'a> {
+    fn from_sql(
+        _: &Type,
+        raw: &'a [u8],
+    ) -> std::result::Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(Raw(raw))
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+}
+
 /// One row of a PostgreSQL result, readable by position.
 #[derive(Debug)]
 pub(crate) struct PgRow<'a>(pub(crate) &'a Row);
 
 impl<'a> PgRow<'a> {
+    #[inline(always)]
     fn column_type(&self, idx: usize, expected: &'static str) -> Result<&'a Type> {
         match self.0.columns().get(idx) {
             Some(c) => Ok(c.type_()),
-            None => Err(Error::decode(
-                format!("#{idx}"),
-                expected,
-                format!("the row has {} columns", self.0.len()),
-            )),
+            None => Err(self.missing(idx, expected)),
         }
     }
 
-    fn read<T: FromSql<'a>>(&self, idx: usize, expected: &'static str) -> Result<Option<T>> {
-        self.0.try_get::<_, Option<T>>(idx).map_err(|e| {
-            let why =
-                std::error::Error::source(&e).map_or_else(|| e.to_string(), ToString::to_string);
-            Error::decode(self.column_label(idx), expected, why)
-        })
+    /// The decode error for a column past the end of the row.
+    #[cold]
+    #[inline(never)]
+    fn missing(&self, idx: usize, expected: &'static str) -> Error {
+        Error::decode(
+            format!("#{idx}"),
+            expected,
+            format!("the row has {} columns", self.0.len()),
+        )
+    }
+
+    /// The bytes of column `idx` as sent (`None` for NULL).
+    #[inline(always)]
+    fn raw(&self, idx: usize, expected: &'static str) -> Result<Option<&'a [u8]>> {
+        match self.0.try_get::<_, Option<Raw<'a>>>(idx) {
+            Ok(raw) => Ok(raw.map(|Raw(bytes)| bytes)),
+            Err(e) => Err(match std::error::Error::source(&e) {
+                Some(why) => self.invalid(idx, expected, why),
+                None => self.invalid(idx, expected, e),
+            }),
+        }
+    }
+
+    /// The value of column `idx`, of type `ty` (checked by the caller), decoded as `T`.
+    #[inline(always)]
+    fn read<T: FromSql<'a>>(
+        &self,
+        idx: usize,
+        expected: &'static str,
+        ty: &Type,
+    ) -> Result<Option<T>> {
+        self.raw(idx, expected)?
+            .map(|raw| T::from_sql(ty, raw).map_err(|e| self.invalid(idx, expected, e)))
+            .transpose()
+    }
+
+    /// Column `idx`, of the text type `ty` (checked by the caller), as `&str`.
+    #[inline(always)]
+    fn text(&self, idx: usize, expected: &'static str, ty: &Type) -> Result<Option<&'a str>> {
+        match *ty {
+            // The built-in text types are plain UTF-8; `&str`'s decoder first looks for extension
+            // types (`ltree`, ...) by name.
+            Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => self
+                .raw(idx, expected)?
+                .map(|raw| std::str::from_utf8(raw).map_err(|e| self.invalid(idx, expected, e)))
+                .transpose(),
+            _ => self.read::<&str>(idx, expected, ty),
+        }
+    }
+
+    /// The decode error for column `idx`. Kept out of line: the getters' hot paths stay small.
+    #[cold]
+    #[inline(never)]
+    fn invalid(&self, idx: usize, expected: &'static str, why: impl std::fmt::Display) -> Error {
+        Error::decode(self.column_label(idx), expected, why.to_string())
     }
 
     fn mismatch(&self, idx: usize, expected: &'static str, ty: &Type) -> Error {
-        Error::decode(
-            self.column_label(idx),
+        self.invalid(
+            idx,
             expected,
-            format!("found PostgreSQL type {}", ty.name()),
+            format_args!("found PostgreSQL type {}", ty.name()),
         )
     }
 
@@ -54,20 +117,17 @@ impl<'a> PgRow<'a> {
         expected: &'static str,
         value: impl std::fmt::Display,
     ) -> Error {
-        Error::decode(
-            self.column_label(idx),
-            expected,
-            format!("value {value} is out of range"),
-        )
+        self.invalid(idx, expected, format_args!("value {value} is out of range"))
     }
 
     /// Any integer column, widened to `i64`.
+    #[inline(always)]
     fn integer(&self, idx: usize, expected: &'static str) -> Result<Option<i64>> {
         let ty = self.column_type(idx, expected)?;
         Ok(match *ty {
-            Type::INT2 => self.read::<i16>(idx, expected)?.map(i64::from),
-            Type::INT4 => self.read::<i32>(idx, expected)?.map(i64::from),
-            Type::INT8 => self.read::<i64>(idx, expected)?,
+            Type::INT2 => self.read::<i16>(idx, expected, ty)?.map(i64::from),
+            Type::INT4 => self.read::<i32>(idx, expected, ty)?.map(i64::from),
+            Type::INT8 => self.read::<i64>(idx, expected, ty)?,
             _ => return Err(self.mismatch(idx, expected, ty)),
         })
     }
@@ -93,7 +153,7 @@ impl RawRow for PgRow<'_> {
         if *ty != Type::BOOL {
             return Err(self.mismatch(idx, "bool", ty));
         }
-        self.read(idx, "bool")
+        self.read(idx, "bool", ty)
     }
 
     fn get_i16(&self, idx: usize) -> Result<Option<i16>> {
@@ -112,9 +172,9 @@ impl RawRow for PgRow<'_> {
         const EXPECTED: &str = "f32";
         let ty = self.column_type(idx, EXPECTED)?;
         match *ty {
-            Type::FLOAT4 => self.read(idx, EXPECTED),
+            Type::FLOAT4 => self.read(idx, EXPECTED, ty),
             Type::FLOAT8 => self
-                .read::<f64>(idx, EXPECTED)?
+                .read::<f64>(idx, EXPECTED, ty)?
                 .map(|v| {
                     let f = v as f32;
                     if f64::from(f) == v || v.is_nan() {
@@ -143,8 +203,8 @@ impl RawRow for PgRow<'_> {
         const EXPECTED: &str = "f64";
         let ty = self.column_type(idx, EXPECTED)?;
         match *ty {
-            Type::FLOAT8 => self.read(idx, EXPECTED),
-            Type::FLOAT4 => Ok(self.read::<f32>(idx, EXPECTED)?.map(f64::from)),
+            Type::FLOAT8 => self.read(idx, EXPECTED, ty),
+            Type::FLOAT4 => Ok(self.read::<f32>(idx, EXPECTED, ty)?.map(f64::from)),
             Type::INT2 | Type::INT4 | Type::INT8 => self
                 .integer(idx, EXPECTED)?
                 .map(|v| {
@@ -166,18 +226,16 @@ impl RawRow for PgRow<'_> {
         if !<&str as FromSql>::accepts(ty) {
             return Err(self.mismatch(idx, EXPECTED, ty));
         }
-        Ok(self.read::<&str>(idx, EXPECTED)?.map(str::to_owned))
+        Ok(self.text(idx, EXPECTED, ty)?.map(str::to_owned))
     }
 
     fn get_bytes(&self, idx: usize) -> Result<Option<Vec<u8>>> {
         const EXPECTED: &str = "Vec<u8>";
         let ty = self.column_type(idx, EXPECTED)?;
         if *ty == Type::BYTEA {
-            Ok(self.read::<&[u8]>(idx, EXPECTED)?.map(<[u8]>::to_vec))
+            Ok(self.read::<&[u8]>(idx, EXPECTED, ty)?.map(<[u8]>::to_vec))
         } else if <&str as FromSql>::accepts(ty) {
-            Ok(self
-                .read::<&str>(idx, EXPECTED)?
-                .map(|s| s.as_bytes().to_vec()))
+            Ok(self.text(idx, EXPECTED, ty)?.map(|s| s.as_bytes().to_vec()))
         } else {
             Err(self.mismatch(idx, EXPECTED, ty))
         }

@@ -1,14 +1,16 @@
 //! Streaming a PostgreSQL result: each row is decoded and handed over as tokio-postgres reads it.
 //!
 //! Contract:
-//! - Memory stays bounded: tokio-postgres reads the socket only as fast as rows are taken from its
-//!   `RowStream`, and this side takes the next row only once the reader took the previous one.
+//! - Memory stays bounded: the connection's socket is read only while the stream is polled (on the
+//!   reader's task, see `drive`), tokio-postgres stops reading once it holds a batch of rows nobody
+//!   took from its `RowStream`, and this side takes the next row only once the reader took the
+//!   previous one.
 //! - The connection is in flight from before the statement is sent until its result is read to the
 //!   end. A decode error stops reading and drops tokio-postgres' `RowStream`, which discards the
 //!   rest of the result on its own, so the connection stays usable (as in `fetch_all`).
 //! - A stream dropped midway leaves the connection marked in flight: later statements on the same
-//!   connection still run (tokio-postgres discards the abandoned rows first), but the pool does
-//!   not reuse it; discarding it cancels the query on the server if it is still running.
+//!   connection still run (the connection reads and discards the abandoned rows first), but the
+//!   pool does not reuse it; discarding it cancels the query on the server if it is still running.
 
 use std::pin::pin;
 
@@ -34,29 +36,22 @@ impl PgConn {
                 return Err(e);
             }
         };
-        let mut rows = pin!(rows);
-        let mut sent = 0;
-        loop {
-            let row = match rows.try_next().await {
-                Ok(Some(row)) => row,
-                Ok(None) => break,
-                Err(e) => {
-                    self.in_flight = false;
-                    return Err(self.fail(e));
+        let read = self
+            .io
+            .drive(async {
+                let mut rows = pin!(rows);
+                let mut sent = 0;
+                while let Some(row) = rows.try_next().await? {
+                    match T::from_row(&PgRow(&row)) {
+                        Ok(row) => sink.send(row).await,
+                        Err(e) => return Ok(Err(e)),
+                    }
+                    sent += 1;
                 }
-            };
-            let decoded = T::from_row(&PgRow(&row));
-            let row = match decoded {
-                Ok(row) => row,
-                Err(e) => {
-                    self.in_flight = false;
-                    return Err(e);
-                }
-            };
-            sink.send(row).await;
-            sent += 1;
-        }
+                Ok(Ok(sent))
+            })
+            .await;
         self.in_flight = false;
-        Ok(sent)
+        read.unwrap_or_else(|e| Err(self.fail(e)))
     }
 }

@@ -37,7 +37,7 @@ fn manager(statement_cache_capacity: usize) -> PgManager {
 }
 
 /// A connection, or `None` after a loud message when the server is unreachable outside CI.
-async fn connect_with(statement_cache_capacity: usize) -> Option<PgConn> {
+async fn connect_with(statement_cache_capacity: usize) -> Option<Box<PgConn>> {
     match manager(statement_cache_capacity).create().await {
         Ok(conn) => Some(conn),
         Err(e) if std::env::var_os("CI").is_none() => {
@@ -62,6 +62,9 @@ macro_rules! connect {
         }
     };
 }
+
+// After the helpers and macros it uses.
+mod driving;
 
 /// A table name no other test (or concurrent test process) uses.
 fn table(what: &str) -> String {
@@ -105,6 +108,43 @@ async fn count(conn: &mut PgConn, table: &str) -> i64 {
     )
     .await
     .expect("count")
+}
+
+/// The server process id of `c`'s session.
+async fn backend_pid(c: &mut PgConn) -> i32 {
+    scalar(c, Statement::text("SELECT pg_backend_pid()"))
+        .await
+        .unwrap()
+}
+
+/// Terminates, from `observer`, the sessions of `pg_stat_activity` matching `condition` (on `$1`).
+async fn terminate(observer: &mut PgConn, condition: &str, param: Value) {
+    let killed: bool = scalar(
+        observer,
+        st(
+            format!(
+                "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE {condition}"
+            ),
+            vec![param],
+        ),
+    )
+    .await
+    .unwrap();
+    assert!(killed);
+}
+
+/// Waits until the session of `pid` is gone from the server, failing with `what` after five
+/// seconds.
+async fn wait_until_gone(observer: &mut PgConn, pid: i32, what: &str) {
+    let alive = st(
+        "SELECT count(*) FROM pg_stat_activity WHERE pid = $1",
+        vec![Value::I32(pid)],
+    );
+    let since = Instant::now();
+    while scalar::<i64>(observer, alive.clone()).await.unwrap() > 0 {
+        assert!(since.elapsed() < Duration::from_secs(5), "{what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 fn assert_decode(err: Error, column: &str, expected: &str, found: &str) {
@@ -576,7 +616,9 @@ async fn stale_cached_statement_is_prepared_again_outside_a_transaction() {
     assert_eq!(rows, vec![(1, "x".to_owned())]);
 
     // A statement deallocated behind the cache's back (26000) is prepared again too.
-    a.client.batch_execute("DEALLOCATE ALL").await.unwrap();
+    a.io.drive(a.client.batch_execute("DEALLOCATE ALL"))
+        .await
+        .unwrap();
     let rows: Vec<(i64, String)> = a
         .fetch_all(select.clone())
         .await
@@ -833,9 +875,7 @@ async fn a_begin_dropped_before_its_answer_is_never_reused() {
 async fn a_query_dropped_in_flight_is_cancelled_and_never_reused() {
     let mut a = connect!();
     let mut b = connect!();
-    let pid: i32 = scalar(&mut a, Statement::text("SELECT pg_backend_pid()"))
-        .await
-        .unwrap();
+    let pid = backend_pid(&mut a).await;
     let slow = a.fetch_all::<Scalar<i32>>(Statement::text("SELECT 1 FROM pg_sleep(10)"));
     assert!(
         tokio::time::timeout(Duration::from_millis(200), slow)
@@ -853,38 +893,16 @@ async fn a_query_dropped_in_flight_is_cancelled_and_never_reused() {
 
     // Dropping the connection cancels the query on the server; the backend goes away long before
     // the sleep would have ended.
-    let dropped_at = Instant::now();
     drop(a);
-    let alive = st(
-        "SELECT count(*) FROM pg_stat_activity WHERE pid = $1",
-        vec![Value::I32(pid)],
-    );
-    while scalar::<i64>(&mut b, alive.clone()).await.unwrap() > 0 {
-        assert!(
-            dropped_at.elapsed() < Duration::from_secs(5),
-            "the abandoned query kept running"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_until_gone(&mut b, pid, "the abandoned query kept running").await;
 }
 
 #[tokio::test]
 async fn a_killed_backend_is_disconnected_and_never_reused() {
     let mut a = connect!();
     let mut b = connect!();
-    let pid: i32 = scalar(&mut a, Statement::text("SELECT pg_backend_pid()"))
-        .await
-        .unwrap();
-    let killed: bool = scalar(
-        &mut b,
-        st(
-            "SELECT pg_terminate_backend($1, 5000)",
-            vec![Value::I32(pid)],
-        ),
-    )
-    .await
-    .unwrap();
-    assert!(killed);
+    let pid = backend_pid(&mut a).await;
+    terminate(&mut b, "pid = $1", Value::I32(pid)).await;
     let err = a.execute(Statement::text("SELECT 1")).await.unwrap_err();
     assert!(err.is_disconnected(), "{err:?}");
     assert!(!a.is_reusable());
