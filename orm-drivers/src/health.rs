@@ -9,10 +9,9 @@
 //!   (rolled back and checked against the server) or fails. A reusable one is pinged only when it
 //!   was last checked out no later than the pool's latest loss, or more than [`IDLE_PING_AFTER`]
 //!   ago; otherwise the checkout costs no round trip. When the reset or ping fails the pool discards
-//!   the connection and moves on to the next idle one, or opens a new one.
-//! - [`recycle_within`] is the same step with the reset or ping bounded by a time limit (a failure
-//!   when exceeded), for a pool that sets no recycle timeout of its own: a checkout that needs no
-//!   round trip then sets up no timeout at all.
+//!   the connection and moves on to the next idle one, or opens a new one. The reset or ping is
+//!   bounded by a time limit (a failure when exceeded); the pool sets no recycle timeout of its own,
+//!   so a checkout that needs no round trip sets up no timer at all.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -67,34 +66,21 @@ impl Health {
     }
 }
 
-/// The recycle step of every backend's manager (see the module docs).
-///
-/// The common case (reusable, no ping due) completes without touching the round-trip path, whose
-/// future lives on the heap: the pool embeds this future in every checkout's, and a small one is
-/// cheap to move.
+/// The recycle step of every backend's manager (see the module docs): the reset or ping, when one
+/// is needed, fails once it takes longer than `limit`. The pool sets no recycle timeout of its own,
+/// so the common case (reusable, no ping due) sets up no timer and completes without touching the
+/// round-trip path, whose future lives on the heap: the pool embeds this future in every checkout's,
+/// and a small one is cheap to move.
 pub(crate) async fn recycle<C: Conn>(
     conn: &mut C,
     metrics: &Metrics,
     health: &Health,
-) -> RecycleResult<Error> {
-    recycle_within(conn, metrics, health, None).await
-}
-
-/// [`recycle`], failing when its reset or ping takes longer than `limit`: for a pool that sets no
-/// recycle timeout of its own, so that the common case sets up no timeout at all.
-pub(crate) async fn recycle_within<C: Conn>(
-    conn: &mut C,
-    metrics: &Metrics,
-    health: &Health,
-    limit: Option<Duration>,
+    limit: Duration,
 ) -> RecycleResult<Error> {
     if conn.is_reusable() && !health.needs_ping(metrics) {
         return Ok(());
     }
     let checking = Box::pin(check(conn, metrics, health));
-    let Some(limit) = limit else {
-        return checking.await;
-    };
     tokio::time::timeout(limit, checking)
         .await
         .unwrap_or_else(|_| {
@@ -202,13 +188,7 @@ mod tests {
     async fn a_reset_that_never_answers_fails_at_the_limit() {
         let started = Instant::now();
         let limit = Duration::from_millis(100);
-        let out = recycle_within(
-            &mut Silent,
-            &Metrics::default(),
-            &Health::default(),
-            Some(limit),
-        )
-        .await;
+        let out = recycle(&mut Silent, &Metrics::default(), &Health::default(), limit).await;
         match out {
             Err(RecycleError::Backend(e)) => assert!(e.is_disconnected(), "{e:?}"),
             other => panic!("expected a backend error, got {other:?}"),

@@ -128,6 +128,6 @@ impl Manager for MySqlManager {
     }
 
     async fn recycle(&self, obj: &mut MySqlConn, metrics: &Metrics) -> RecycleResult<Error> {
-        health::recycle(obj, metrics, &self.health).await
+        health::recycle(obj, metrics, &self.health, self.connect_timeout).await
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Contract:
 //! - [`AnyPool`] wraps a `deadpool::managed::Pool` of the backend's manager, with finite wait,
-//!   create and recycle timeouts (PostgreSQL's manager bounds its recycle step itself). A wait timeout is `Error::PoolTimeout`, a create timeout is
+//!   create timeouts (each manager bounds its recycle step itself). A wait timeout is `Error::PoolTimeout`, a create timeout is
 //!   `Error::Connect`, a closed pool is `Error::PoolClosed`; backend errors pass through. A checkout
 //!   first tries without waiting (no timer is armed when a connection is free), then waits its turn
 //!   behind the tasks already waiting.
@@ -79,20 +79,16 @@ fn not_compiled(feature: &str) -> Error {
     ))
 }
 
-/// The pool of `manager`. `recycle` bounds each recycle step; `None` for a manager that bounds its
-/// own (see `health::recycle_within`), so that a checkout needing no round trip sets up no timeout.
-fn build<M: Manager<Error = Error>>(
-    manager: M,
-    cfg: &DatabaseConfig,
-    recycle: Option<Duration>,
-) -> Result<Pool<M>> {
+/// The pool of `manager`. It sets no recycle timeout: every manager bounds its own recycle step
+/// (`health::recycle`), so that a checkout needing no round trip sets up no timer.
+fn build<M: Manager<Error = Error>>(manager: M, cfg: &DatabaseConfig) -> Result<Pool<M>> {
     Pool::builder(manager)
         .max_size(cfg.max_connections())
         .runtime(Runtime::Tokio1)
         .timeouts(Timeouts {
             wait: Some(cfg.acquire_timeout()),
             create: Some(cfg.connect_timeout()),
-            recycle,
+            recycle: None,
         })
         .build()
         .map_err(|e| Error::Config(format!("cannot build the connection pool: {e}")))
@@ -114,23 +110,14 @@ impl AnyPool {
         let opts = cfg.connect_options();
         match cfg.dialect() {
             #[cfg(feature = "postgres")]
-            Dialect::Postgres => Ok(AnyPool::Postgres(build(
-                PgManager::new(url, opts)?,
-                cfg,
-                None,
-            )?)),
+            Dialect::Postgres => Ok(AnyPool::Postgres(build(PgManager::new(url, opts)?, cfg)?)),
             #[cfg(feature = "mysql")]
             Dialect::MySql => Ok(AnyPool::MySql(build(
                 MySqlManager::new(&mysql_url(url), opts)?,
                 cfg,
-                Some(cfg.connect_timeout()),
             )?)),
             #[cfg(feature = "sqlite")]
-            Dialect::Sqlite => Ok(AnyPool::Sqlite(build(
-                SqliteManager::new(url, opts)?,
-                cfg,
-                Some(cfg.connect_timeout()),
-            )?)),
+            Dialect::Sqlite => Ok(AnyPool::Sqlite(build(SqliteManager::new(url, opts)?, cfg)?)),
             #[cfg(not(feature = "postgres"))]
             Dialect::Postgres => Err(not_compiled("postgres")),
             #[cfg(not(feature = "mysql"))]

@@ -139,8 +139,13 @@ impl Manager for PgManager {
 
     async fn recycle(&self, conn: &mut Box<PgConn>, metrics: &Metrics) -> RecycleResult<Error> {
         conn.poll_idle();
-        let limit = Some(self.opts.connect_timeout);
-        health::recycle_within(&mut **conn, metrics, &self.health, limit).await
+        health::recycle(
+            &mut **conn,
+            metrics,
+            &self.health,
+            self.opts.connect_timeout,
+        )
+        .await
     }
 }
 

@@ -73,7 +73,7 @@ impl managed::Manager for SqliteManager {
     }
 
     async fn recycle(&self, conn: &mut SqliteConn, metrics: &Metrics) -> RecycleResult<Error> {
-        health::recycle(conn, metrics, &self.health).await
+        health::recycle(conn, metrics, &self.health, self.opts.connect_timeout).await
     }
 }
 
