@@ -23,6 +23,7 @@ mod row;
 mod stream;
 mod url;
 mod value;
+mod wait;
 mod worker;
 
 use std::sync::{Arc, Mutex};

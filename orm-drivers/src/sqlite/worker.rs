@@ -2,7 +2,8 @@
 //!
 //! Contract:
 //! - Jobs go over a channel and run one at a time, in order; each answers on its own oneshot. The
-//!   async side only awaits the answer: it never blocks a runtime thread.
+//!   async side waits for the answer as [`super::wait`] describes (polling briefly, yielding to the
+//!   scheduler in between): it never blocks a runtime thread.
 //! - After every job the thread records `is_autocommit()` in an atomic before answering, so
 //!   [`Worker::is_reusable`] needs no round trip.
 //! - A job is in flight from just before it is sent until its answer is read; a future dropped in
@@ -15,6 +16,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
+use std::time::Instant;
 
 use orm_core::{Error, Result};
 use rusqlite::{Connection, InterruptHandle};
@@ -22,6 +24,7 @@ use tokio::sync::oneshot;
 
 use super::open;
 use super::url::SqliteUrl;
+use super::wait::{self, Pace};
 use crate::options::ConnectOptions;
 
 /// Work for the thread: runs on the connection and answers on its own channel. Returns `false` when
@@ -45,6 +48,7 @@ pub(crate) struct Worker {
     state: Arc<State>,
     interrupt: InterruptHandle,
     in_flight: bool,
+    pace: Pace,
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -56,7 +60,7 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 fn serve(conn: Connection, jobs: mpsc::Receiver<Job>, state: &State) {
-    while let Ok(job) = jobs.recv() {
+    while let Some(job) = wait::next_job(&jobs) {
         if !job(&conn, state) {
             break;
         }
@@ -127,6 +131,7 @@ impl Worker {
             state,
             interrupt,
             in_flight: false,
+            pace: Pace::default(),
         })
     }
 
@@ -135,8 +140,13 @@ impl Worker {
         &mut self,
         f: impl FnOnce(&Connection) -> Result<R> + Send + 'static,
     ) -> Result<R> {
+        let sent = Instant::now();
         let answer = self.submit(f)?;
-        let out = answer.await.map_err(|_| self.stopped_error())?;
+        let out = self
+            .pace
+            .answer(sent, answer)
+            .await
+            .ok_or_else(|| self.stopped_error())?;
         self.answered();
         out
     }

@@ -1,0 +1,125 @@
+//! How a connection's worker thread and its async caller wait for each other.
+//!
+//! Waking a sleeping thread costs far more than a short statement: on a virtual machine whose idle
+//! CPUs halt, each wake-up is tens of microseconds, against two or three for a primary-key lookup.
+//! So neither side goes to sleep straight away.
+//!
+//! Contract:
+//! - The worker thread, after answering, polls its queue for [`THREAD_SPIN`] before it sleeps,
+//!   yielding its CPU to any other runnable thread between polls; a statement that follows soon
+//!   after the last one does not wake it.
+//! - The caller polls for the answer for a budget set from the connection's previous round trip
+//!   ([`Pace`]): one and a half times it, at least [`CALLER_SPIN_MIN`], and none at all when the
+//!   previous one took longer than [`CALLER_SPIN_MAX`] (then a wake-up is a small part of the
+//!   wait). Between polls it yields to the Tokio scheduler, so other tasks on its thread run and
+//!   the runtime thread is never blocked; past the budget it waits for the answer's wake-up.
+
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::oneshot;
+
+/// How long the worker thread polls for its next job before it sleeps.
+pub(super) const THREAD_SPIN: Duration = Duration::from_micros(50);
+/// The least a caller polls for an answer.
+pub(super) const CALLER_SPIN_MIN: Duration = Duration::from_micros(50);
+/// A caller whose previous round trip took longer than this does not poll.
+pub(super) const CALLER_SPIN_MAX: Duration = Duration::from_micros(400);
+
+/// The worker thread's next job (see the module docs); `None` once the handle is gone.
+pub(super) fn next_job<J>(jobs: &mpsc::Receiver<J>) -> Option<J> {
+    let start = Instant::now();
+    loop {
+        match jobs.try_recv() {
+            Ok(job) => return Some(job),
+            Err(mpsc::TryRecvError::Empty) => {}
+            Err(mpsc::TryRecvError::Disconnected) => return None,
+        }
+        if start.elapsed() >= THREAD_SPIN {
+            return jobs.recv().ok();
+        }
+        std::thread::yield_now();
+    }
+}
+
+/// The previous round trip of one connection, which sets how long its caller polls.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Pace {
+    last: Duration,
+}
+
+impl Pace {
+    /// How long to poll for the next answer.
+    pub(super) fn budget(self) -> Duration {
+        if self.last > CALLER_SPIN_MAX {
+            Duration::ZERO
+        } else {
+            (self.last + self.last / 2).max(CALLER_SPIN_MIN)
+        }
+    }
+
+    /// Waits for `answer` (see the module docs) and records the round trip that began at `sent`.
+    /// `None` when the channel closed without an answer.
+    pub(super) async fn answer<R>(
+        &mut self,
+        sent: Instant,
+        mut answer: oneshot::Receiver<R>,
+    ) -> Option<R> {
+        let budget = self.budget();
+        let out = loop {
+            match answer.try_recv() {
+                Ok(out) => break Some(out),
+                Err(oneshot::error::TryRecvError::Closed) => break None,
+                Err(oneshot::error::TryRecvError::Empty) => {}
+            }
+            if sent.elapsed() >= budget {
+                break (&mut answer).await.ok();
+            }
+            tokio::task::yield_now().await;
+        };
+        self.last = sent.elapsed();
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn polls_after_short_round_trips_only() {
+        let short = Pace {
+            last: Duration::from_micros(4),
+        };
+        assert_eq!(short.budget(), CALLER_SPIN_MIN);
+        let medium = Pace {
+            last: Duration::from_micros(200),
+        };
+        assert_eq!(medium.budget(), Duration::from_micros(300));
+        let long = Pace {
+            last: CALLER_SPIN_MAX + Duration::from_micros(1),
+        };
+        assert_eq!(long.budget(), Duration::ZERO);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_slow_answer_is_awaited_without_blocking_the_runtime() {
+        let (tx, rx) = oneshot::channel();
+        let sender = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            tx.send(7).ok();
+        });
+        let mut pace = Pace::default();
+        assert_eq!(pace.answer(Instant::now(), rx).await, Some(7));
+        assert!(pace.last >= Duration::from_millis(20));
+        assert_eq!(pace.budget(), Duration::ZERO);
+        sender.await.ok();
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_closed_channel_is_none() {
+        let (tx, rx) = oneshot::channel::<u8>();
+        drop(tx);
+        assert_eq!(Pace::default().answer(Instant::now(), rx).await, None);
+    }
+}
