@@ -12,6 +12,7 @@ mod dialect;
 mod error;
 mod executor;
 pub mod expr;
+mod insert_sql;
 mod model;
 mod model_ext;
 mod query;

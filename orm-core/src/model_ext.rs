@@ -7,7 +7,8 @@
 //! - `insert_many` sends multi-row INSERTs, chunked under the backend's bind-parameter limit; generated
 //!   keys are written back in row order ([`Executor::insert_keys`]). Chunks are separate statements:
 //!   run it inside a transaction when all-or-nothing matters across chunks.
-//! - `find` and `get` render their SELECT once per model and backend and reuse its text.
+//! - `find` and `get` render their SELECT once per model and backend and reuse its text; plain
+//!   INSERTs reuse theirs per model, backend and row count (see `insert_sql`).
 //! - `update` and `delete` address the row by primary key; `update` of a missing row is `NotFound`.
 //! - `save` inserts when the auto-increment key is unset (0), otherwise updates, and inserts when the
 //!   update matched nothing.
@@ -28,6 +29,7 @@ use crate::ast::{BinOp, ColumnRef, Delete, Expr, Insert, InsertIdReport, Update}
 use crate::dialect::{Backend, Dialect};
 use crate::error::{Error, Result};
 use crate::executor::{Executor, KeyedInsert};
+use crate::insert_sql;
 use crate::model::{KeyParam, Model};
 use crate::query::{AllColumns, Query};
 use crate::render::{self, Statement};
@@ -120,7 +122,25 @@ fn insert_values<'a, M: Model>(
 /// Renders `ins` with one row of values per model in `rows`.
 fn render_insert<M: Model>(backend: &Backend, ins: &Insert, rows: &[M]) -> Result<Statement> {
     let idx = insert_indexes::<M>();
-    render::insert_rows(backend, ins, rows.len(), insert_values(rows, &idx))
+    insert_sql::statement::<M, _>(backend, ins, insert_values(rows, &idx))
+}
+
+/// Runs `ins` over `rows` in multi-row statements under the bind limit; returns the rows affected.
+async fn insert_chunks<M: Model, E: Executor + ?Sized>(
+    db: &E,
+    backend: &Backend,
+    ins: &Insert,
+    rows: &[M],
+) -> Result<u64> {
+    let per_chunk = rows_per_statement(backend, insert_columns::<M>().count());
+    let mut affected = 0;
+    for chunk in rows.chunks(per_chunk) {
+        affected += db
+            .execute(render_insert(backend, ins, chunk)?)
+            .await?
+            .rows_affected;
+    }
+    Ok(affected)
 }
 
 /// CRUD and query entry points for every model. In scope through `orm::prelude::*`.
@@ -208,12 +228,11 @@ pub trait ModelExt: Model + Sized {
                 return Ok(());
             }
             let idx = insert_indexes::<Self>();
+            let Some(key) = returning else {
+                insert_chunks(db, &backend, &insert_of::<Self>(), rows).await?;
+                return Ok(());
+            };
             for chunk in rows.chunks_mut(per_chunk) {
-                let Some(key) = returning else {
-                    db.execute(render_insert(&backend, &insert_of::<Self>(), chunk)?)
-                        .await?;
-                    continue;
-                };
                 let values = insert_values(chunk, &idx);
                 let insert = KeyedInsert::new(&backend, insert_of::<Self>(), key, values)?;
                 let ids = db.insert_keys(insert).await?;
@@ -229,6 +248,20 @@ pub trait ModelExt: Model + Sized {
                 }
             }
             Ok(())
+        }
+    }
+
+    /// Inserts all rows with multi-row INSERTs chunked under the bind limit, without reading
+    /// generated keys back (the rows are only borrowed); returns how many rows were inserted. For
+    /// bulk loads whose keys the caller does not need: it saves [`insert_many`](Self::insert_many)'s
+    /// key round trip (`RETURNING`, or one INSERT per row on MySQL without `RETURNING`).
+    fn insert_all<'a, E: Executor + ?Sized>(
+        db: &'a E,
+        rows: &'a [Self],
+    ) -> impl Future<Output = Result<u64>> + Send + 'a {
+        async move {
+            let backend = db.backend();
+            insert_chunks(db, &backend, &insert_of::<Self>(), rows).await
         }
     }
 
@@ -300,12 +333,9 @@ pub trait ModelExt: Model + Sized {
     ) -> impl Future<Output = Result<()>> + Send + 'a {
         async move {
             let backend = db.backend();
-            let per_chunk = rows_per_statement(&backend, insert_columns::<Self>().count());
-            for chunk in rows.chunks(per_chunk) {
-                let mut ins = insert_of::<Self>();
-                ins.on_conflict = Some(on_conflict.to_ast(InsertIdReport::Default));
-                db.execute(render_insert(&backend, &ins, chunk)?).await?;
-            }
+            let mut ins = insert_of::<Self>();
+            ins.on_conflict = Some(on_conflict.to_ast(InsertIdReport::Default));
+            insert_chunks(db, &backend, &ins, rows).await?;
             Ok(())
         }
     }

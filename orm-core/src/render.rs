@@ -57,6 +57,31 @@ pub fn insert(backend: &Backend, q: &Insert) -> Result<Statement> {
     )
 }
 
+fn check_row_len(row: usize, values: usize, columns: usize) -> Result<()> {
+    if values == columns {
+        return Ok(());
+    }
+    Err(Error::InvalidQuery(format!(
+        "INSERT row {row} has {values} values for {columns} columns"
+    )))
+}
+
+/// The parameters [`insert_rows`] binds for `rows`, in placeholder order, without the text.
+pub(crate) fn insert_params<R: ExactSizeIterator<Item = Value>>(
+    columns: usize,
+    n_rows: usize,
+    rows: impl Iterator<Item = R>,
+) -> Result<Vec<Value>> {
+    let mut params = Vec::with_capacity(n_rows.saturating_mul(columns));
+    for (i, row) in rows.enumerate() {
+        check_row_len(i, row.len(), columns)?;
+        for v in row {
+            params.push(v.into_bindable()?);
+        }
+    }
+    Ok(params)
+}
+
 /// The INSERT of `q` with `n_rows` rows of values from `rows` (`q.rows` is not read).
 pub(crate) fn insert_rows<R: ExactSizeIterator<Item = Value>>(
     backend: &Backend,
@@ -88,13 +113,7 @@ pub(crate) fn insert_rows<R: ExactSizeIterator<Item = Value>>(
         let values = n_rows.saturating_mul(q.columns.len());
         w.reserve(values.saturating_mul(7).saturating_add(n_rows * 4), values);
         for (i, row) in rows.enumerate() {
-            if row.len() != q.columns.len() {
-                return Err(Error::InvalidQuery(format!(
-                    "INSERT row {i} has {} values for {} columns",
-                    row.len(),
-                    q.columns.len()
-                )));
-            }
+            check_row_len(i, row.len(), q.columns.len())?;
             if i > 0 {
                 w.push(", ");
             }

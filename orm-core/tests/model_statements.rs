@@ -176,3 +176,61 @@ fn returned_keys_are_put_in_row_order() {
     let returned = [12, 10, 11].map(orm_core::Scalar).to_vec();
     assert_eq!(KeyedInsert::keys_in_row_order(returned), vec![10, 11, 12]);
 }
+
+/// `insert_all` and `insert` reuse their INSERT text per row count: the statement must be exactly
+/// the one rendered afresh from the AST, whatever values come with it.
+#[test]
+fn reused_insert_text_matches_a_fresh_render() {
+    use orm_core::Model;
+    let user = |round: usize, i: usize| User {
+        id: 0,
+        name: format!("r{round}u{i}"),
+        email: format!("r{round}u{i}@x"),
+        hair_color: (i % 2 == 0).then(|| "black".to_owned()),
+        age: i32::try_from(round * 10 + i).unwrap(),
+    };
+    let fresh = |backend: &Backend, users: &[User], returning: Vec<&'static str>| {
+        let insert = Insert {
+            table: "users",
+            columns: vec!["name", "email", "hair_color", "age"],
+            rows: users
+                .iter()
+                .map(|u| {
+                    (1..User::COLUMNS.len())
+                        .map(|i| u.column_value(i))
+                        .collect()
+                })
+                .collect(),
+            on_conflict: None,
+            returning,
+        };
+        orm_core::render::insert(backend, &insert).unwrap()
+    };
+    for backend in BACKENDS {
+        let db = Recorder::new(backend);
+        for round in 0..3 {
+            for n in [1, 3] {
+                let users: Vec<User> = (0..n).map(|i| user(round, i)).collect();
+                assert_eq!(now(User::insert_all(&db, &users)).unwrap(), 0);
+                assert_eq!(
+                    db.take(),
+                    vec![fresh(&backend, &users, vec![])],
+                    "{backend:?}"
+                );
+            }
+            let mut one = user(round, 9);
+            // The recorder answers no row, so `insert` fails after recording its statement.
+            let _ = now(one.insert(&db));
+            let returning = if ![Backend::MYSQL, Backend::MARIADB].contains(&backend) {
+                vec!["id"]
+            } else {
+                vec![]
+            };
+            assert_eq!(
+                db.take(),
+                vec![fresh(&backend, &[one], returning)],
+                "{backend:?}"
+            );
+        }
+    }
+}

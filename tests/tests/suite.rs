@@ -11,6 +11,7 @@ macro_rules! all_tests {
             crud::delete_and_delete_by_id,
             crud::insert_many_writes_back_keys_in_order,
             crud::insert_many_chunks_under_bind_limit,
+            crud::insert_all_inserts_without_reading_keys_back,
             crud::composite_primary_key,
             crud::text_primary_key_and_default_table_name,
             crud::create_table_is_idempotent_and_drop_works,

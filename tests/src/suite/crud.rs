@@ -1,4 +1,5 @@
-//! insert / get / find / find_by / update / save / delete / insert_many, single and composite keys.
+//! insert / get / find / find_by / update / save / delete / insert_many / insert_all, single and
+//! composite keys.
 
 use orm::prelude::*;
 
@@ -118,6 +119,40 @@ pub async fn insert_many_chunks_under_bind_limit(t: &TestDb) -> Result<()> {
     assert_eq!(ids.len(), 2500, "every row got its own key");
     let last = users.last().expect("rows");
     assert_eq!(&User::get(db, last.id).await?, last);
+    Ok(())
+}
+
+pub async fn insert_all_inserts_without_reading_keys_back(t: &TestDb) -> Result<()> {
+    let db = &t.db;
+    db.create_table::<User>().await?;
+    db.create_table::<Membership>().await?;
+    assert_eq!(User::insert_all(db, &[]).await?, 0);
+    // 2,500 rows x 4 columns = 10,000 parameters: several statements on every backend.
+    let users: Vec<User> = (0..2500)
+        .map(|i| User::new(&format!("all{i}"), i))
+        .collect();
+    assert_eq!(User::insert_all(db, &users).await?, 2500);
+    assert!(users.iter().all(|u| u.id == 0), "the rows are only read");
+    let stored = User::query().order_by(User::AGE.asc()).all(db).await?;
+    assert_eq!(stored.len(), 2500);
+    let ids: std::collections::HashSet<i64> = stored.iter().map(|u| u.id).collect();
+    assert_eq!(ids.len(), 2500, "the database generated every key");
+    for (s, u) in stored.iter().zip(&users) {
+        assert_eq!((&s.name, &s.email, s.age), (&u.name, &u.email, u.age));
+    }
+    let members =
+        [("acme", 1, "admin"), ("acme", 2, "dev")].map(|(org, user_id, role)| Membership {
+            org: org.into(),
+            user_id,
+            role: role.into(),
+        });
+    assert_eq!(Membership::insert_all(db, &members).await?, 2);
+    assert_eq!(Membership::query().count(db).await?, 2);
+    // A duplicate in one statement: a typed error, and that statement inserts nothing.
+    let clash = [User::new("fresh", 1), User::new("all7", 2)];
+    let err = User::insert_all(db, &clash).await.unwrap_err();
+    assert!(err.is_unique_violation(), "{err:?}");
+    assert_eq!(User::query().count(db).await?, 2500);
     Ok(())
 }
 
