@@ -1,16 +1,20 @@
 //! The pool of each backend and one checked-out connection of any backend, dispatched by enum.
 //!
 //! Contract:
-//! - [`AnyPool`] wraps a `deadpool::managed::Pool` of the backend's manager, with finite wait,
-//!   create timeouts (each manager bounds its recycle step itself). A wait timeout is `Error::PoolTimeout`, a create timeout is
-//!   `Error::Connect`, a closed pool is `Error::PoolClosed`; backend errors pass through. A checkout
-//!   first tries without waiting (no timer is armed when a connection is free), then waits its turn
-//!   behind the tasks already waiting.
+//! - [`AnyPool`] wraps a `deadpool::managed::Pool` of the backend's manager, with finite wait and
+//!   create timeouts (each manager bounds its recycle step itself). A wait timeout is
+//!   `Error::PoolTimeout`, a create timeout is `Error::Connect`, a closed pool is
+//!   `Error::PoolClosed`; backend errors pass through. A checkout asks the pool once and arms its
+//!   wait timer only when no connection was free at once; it waits its turn behind the tasks
+//!   already waiting.
 //! - Recycling (in each manager) resets a connection that is not reusable and discards it when the
 //!   reset fails, so a checked-out connection is clean.
 //! - [`AnyConn`] forwards to the backend's [`Conn`] and wraps every statement, BEGIN, COMMIT and
 //!   ROLLBACK in its tracing span (see [`crate::instrument`]).
 
+use std::future::{Future, poll_fn};
+use std::pin::pin;
+use std::task::Poll;
 use std::time::Duration;
 
 use deadpool::Runtime;
@@ -171,20 +175,28 @@ impl AnyPool {
     }
 }
 
-/// Checks a connection out of `pool`: first without waiting, so that when one is free no wait timer
-/// is armed, then waiting at most `timeouts.wait` (in turn behind the tasks already waiting).
+/// Checks a connection out of `pool`, waiting at most `timeouts.wait` (in turn behind the tasks
+/// already waiting). The wait timer is armed only once the first poll finds no free connection: a
+/// checkout that succeeds at once sets up no timer, and a contended one asks the pool only once.
 async fn checkout<M: Manager<Error = Error>>(
     pool: &Pool<M>,
     timeouts: &Timeouts,
 ) -> Result<Object<M>, PoolError<Error>> {
-    let at_once = Timeouts {
-        wait: Some(Duration::ZERO),
+    let unbounded = Timeouts {
+        wait: None,
         ..*timeouts
     };
-    match pool.timeout_get(&at_once).await {
-        Err(PoolError::Timeout(TimeoutType::Wait)) => pool.timeout_get(timeouts).await,
-        done => done,
+    let mut get = pin!(pool.timeout_get(&unbounded));
+    let Some(wait) = timeouts.wait else {
+        return get.await;
+    };
+    let first = poll_fn(|cx| Poll::Ready(get.as_mut().poll(cx))).await;
+    if let Poll::Ready(done) = first {
+        return done;
     }
+    tokio::time::timeout(wait, get)
+        .await
+        .unwrap_or(Err(PoolError::Timeout(TimeoutType::Wait)))
 }
 
 fn pool_error(e: PoolError<Error>, timeouts: &Timeouts) -> Error {
