@@ -1,79 +1,60 @@
-//! Minimal pools for the raw-driver baselines: a fixed set of connections handed out one at a time,
-//! no health checks, no round trips on checkout or return (the lower bound any real pool can reach).
+//! Pools for the raw-driver baselines. Async: deadpool (the pool the throughput target
+//! names) over connections opened up front, with a manager that does nothing on checkout or return
+//! (no health checks, no round trips). Blocking: a fixed set of connections behind a condition
+//! variable.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use deadpool::managed::{self, Metrics, RecycleResult};
 
-/// An async pool: tasks wait on a semaphore for a free connection.
+/// Hands deadpool the connections opened up front, one per `create`; recycling does nothing.
 #[derive(Debug)]
-pub struct Pool<C> {
-    idle: Mutex<Vec<C>>,
-    permits: Arc<Semaphore>,
+pub struct Prebuilt<C> {
+    conns: Mutex<Vec<C>>,
 }
 
-/// A connection checked out of a [`Pool`]; returned on drop.
-#[derive(Debug)]
-pub struct Pooled<C> {
-    pool: Arc<Pool<C>>,
-    conn: Option<C>,
-    _permit: OwnedSemaphorePermit,
-}
+impl<C: Send> managed::Manager for Prebuilt<C> {
+    type Type = C;
+    type Error = crate::Error;
 
-impl<C> Pool<C> {
-    /// A pool over `conns`.
-    pub fn new(conns: Vec<C>) -> Arc<Pool<C>> {
-        let permits = Arc::new(Semaphore::new(conns.len()));
-        Arc::new(Pool {
-            idle: Mutex::new(conns),
-            permits,
-        })
-    }
-
-    /// Waits for a free connection.
-    pub async fn get(self: &Arc<Self>) -> crate::Result<Pooled<C>> {
-        let permit = self.permits.clone().acquire_owned().await?;
+    async fn create(&self) -> crate::Result<C> {
         let conn = self
-            .idle
+            .conns
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .pop();
-        let conn = conn.ok_or("pool: a permit without an idle connection")?;
-        Ok(Pooled {
-            pool: self.clone(),
-            conn: Some(conn),
-            _permit: permit,
-        })
+        conn.ok_or_else(|| "pool: every prebuilt connection is in use".into())
+    }
+
+    async fn recycle(&self, _: &mut C, _: &Metrics) -> RecycleResult<crate::Error> {
+        Ok(())
     }
 }
 
-impl<C> Deref for Pooled<C> {
-    type Target = C;
-    fn deref(&self) -> &C {
-        self.conn
-            .as_ref()
-            .unwrap_or_else(|| unreachable!("taken only on drop"))
-    }
+/// An async pool on deadpool (see the module docs).
+#[derive(Debug)]
+pub struct Pool<C: Send> {
+    inner: managed::Pool<Prebuilt<C>>,
 }
 
-impl<C> DerefMut for Pooled<C> {
-    fn deref_mut(&mut self) -> &mut C {
-        self.conn
-            .as_mut()
-            .unwrap_or_else(|| unreachable!("taken only on drop"))
-    }
-}
+/// A connection checked out of a [`Pool`]; returned on drop.
+pub type Pooled<C> = managed::Object<Prebuilt<C>>;
 
-impl<C> Drop for Pooled<C> {
-    fn drop(&mut self) {
-        if let Some(c) = self.conn.take() {
-            self.pool
-                .idle
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(c);
-        }
+impl<C: Send> Pool<C> {
+    /// A pool of `conns.len()` connections over `conns`.
+    pub fn new(conns: Vec<C>) -> crate::Result<Arc<Pool<C>>> {
+        let size = conns.len();
+        let manager = Prebuilt {
+            conns: Mutex::new(conns),
+        };
+        let inner = managed::Pool::builder(manager).max_size(size).build()?;
+        Ok(Arc::new(Pool { inner }))
+    }
+
+    /// Waits for a free connection.
+    pub async fn get(&self) -> crate::Result<Pooled<C>> {
+        self.inner.get().await.map_err(|e| e.to_string().into())
     }
 }
 

@@ -164,7 +164,7 @@ pub async fn run(args: &Args) -> Result<()> {
                 let st = c.prep(sql::user_by_id(Question)).await?;
                 conns.push((c, st));
             }
-            let pool = Pool::new(conns);
+            let pool = Pool::new(conns)?;
             let size = args.size;
             while h.next().is_some() {
                 let t = h.start();

@@ -157,7 +157,7 @@ pub async fn run(args: &Args) -> Result<()> {
                 let st = c.prepare(&sql::user_by_id(Dollar)).await?;
                 conns.push((c, st));
             }
-            let pool = Pool::new(conns);
+            let pool = Pool::new(conns)?;
             let size = args.size;
             while h.next().is_some() {
                 let t = h.start();

@@ -240,7 +240,7 @@ pub async fn run_spawn_blocking(args: &Args) -> Result<()> {
             let conns = (0..POOL_CONNECTIONS)
                 .map(|_| open(&args.url))
                 .collect::<Result<Vec<_>>>()?;
-            let pool = Pool::new(conns);
+            let pool = Pool::new(conns)?;
             let size = args.size;
             while h.next().is_some() {
                 let t = h.start();
