@@ -186,7 +186,7 @@ fn reused_insert_text_matches_a_fresh_render() {
         id: 0,
         name: format!("r{round}u{i}"),
         email: format!("r{round}u{i}@x"),
-        hair_color: (i % 2 == 0).then(|| "black".to_owned()),
+        hair_color: i.is_multiple_of(2).then(|| "black".to_owned()),
         age: i32::try_from(round * 10 + i).unwrap(),
     };
     let fresh = |backend: &Backend, users: &[User], returning: Vec<&'static str>| {
