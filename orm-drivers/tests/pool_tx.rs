@@ -359,6 +359,14 @@ impl<F: Future> Future for Cancellable<F> {
     }
 }
 
+/// Poll counts to abandon an operation after: every count up to 64, then a quarter more each time,
+/// so that operations which poll many times while waiting for an answer (the SQLite caller yields
+/// to the scheduler between polls for the answer) are still reached and complete.
+fn sweep() -> impl Iterator<Item = (i64, usize)> {
+    let growing = std::iter::successors(Some(64_usize), |n| Some(n + n / 4));
+    (0..).zip((0..64).chain(growing.take_while(|&n| n < 1 << 24)))
+}
+
 fn cancel_after<F: Future>(polls: usize, f: F) -> Cancellable<F> {
     Cancellable {
         inner: Box::pin(f),
@@ -374,8 +382,8 @@ async fn cancellation_sweep(f: Fixture) {
     let observer = f.connect("").await;
     create_table(&db, &f).await;
     let mut finished = false;
-    for polls in 0..200 {
-        let id = i64::try_from(polls).unwrap();
+    for (k, polls) in sweep() {
+        let id = k;
         let outcome = cancel_after(polls, async {
             let tx = db.begin().await?;
             insert(&tx, &f, id).await?;
@@ -404,8 +412,8 @@ async fn cancellation_sweep(f: Fixture) {
     assert!(finished, "the transaction never completed");
 
     let mut conn = db.acquire().await.unwrap();
-    for polls in 0..200 {
-        let id = 20_000 + i64::try_from(polls).unwrap();
+    for (k, polls) in sweep() {
+        let id = 20_000 + k;
         let outcome = cancel_after(polls, async {
             let tx = conn.begin().await?;
             insert(&tx, &f, id).await?;
@@ -433,8 +441,8 @@ async fn cancellation_sweep(f: Fixture) {
 
     // A savepoint RELEASE abandoned once started leaves the savepoint's work to the enclosing
     // transaction.
-    for polls in 0..200 {
-        let id = 40_000 + 2 * i64::try_from(polls).unwrap();
+    for (k, polls) in sweep() {
+        let id = 40_000 + 2 * k;
         let tx = db.begin().await.unwrap();
         let sp = tx.begin().await.unwrap();
         insert(&sp, &f, id).await.unwrap();

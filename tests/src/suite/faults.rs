@@ -104,6 +104,14 @@ impl<F: Future> Future for Cancellable<F> {
     }
 }
 
+/// Poll counts to abandon an operation after, each with its index: every count up to 64, then a
+/// quarter more each time, so that operations which poll many times while waiting for an answer (the
+/// SQLite caller yields to the scheduler between polls for the answer) are still reached.
+pub(crate) fn sweep() -> impl Iterator<Item = (i64, usize)> {
+    let growing = std::iter::successors(Some(64_usize), |n| Some(n + n / 4));
+    (0..).zip((0..64).chain(growing.take_while(|&n| n < 1 << 24)))
+}
+
 /// `f`, abandoned after `polls` polls unless it completes first.
 pub(crate) fn cancel_after<F: Future>(polls: usize, f: F) -> Cancellable<F> {
     Cancellable {
@@ -245,8 +253,8 @@ pub async fn cancel_sweep_leaves_connections_clean(t: &TestDb) -> Result<()> {
     ];
     for (n, op) in (0_i64..).zip(ops) {
         let mut completed = false;
-        for polls in 0..500_usize {
-            let id = n * 1000 + i64::try_from(polls).unwrap_or(999);
+        for (k, polls) in sweep() {
+            let id = n * 1000 + k;
             let context = format!("{op:?} dropped after {polls} polls");
             let outcome = run_op(&db, op, id, polls).await?;
             assert_clean(kind, &db, &context).await?;
