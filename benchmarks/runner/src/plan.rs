@@ -89,6 +89,8 @@ pub struct Contender {
     pub variant: &'static str,
     /// Backends it runs on.
     pub backends: &'static [Backend],
+    /// Part of a run that names no `--contenders`.
+    pub default: bool,
 }
 
 const ALL: &[Backend] = &[Backend::Postgres, Backend::Mysql, Backend::Sqlite];
@@ -101,6 +103,7 @@ pub const CONTENDERS: &[Contender] = &[
         binary: "bench-raw",
         variant: "",
         backends: ALL,
+        default: true,
     },
     Contender {
         key: "raw-spawn-blocking",
@@ -108,6 +111,7 @@ pub const CONTENDERS: &[Contender] = &[
         binary: "bench-raw",
         variant: "spawn_blocking",
         backends: &[Backend::Sqlite],
+        default: true,
     },
     Contender {
         key: "orm",
@@ -115,6 +119,7 @@ pub const CONTENDERS: &[Contender] = &[
         binary: "bench-orm",
         variant: "",
         backends: ALL,
+        default: true,
     },
     Contender {
         key: "sqlx",
@@ -122,6 +127,7 @@ pub const CONTENDERS: &[Contender] = &[
         binary: "bench-sqlx",
         variant: "",
         backends: ALL,
+        default: true,
     },
     Contender {
         key: "seaorm",
@@ -129,6 +135,7 @@ pub const CONTENDERS: &[Contender] = &[
         binary: "bench-seaorm",
         variant: "",
         backends: ALL,
+        default: true,
     },
     Contender {
         key: "diesel",
@@ -136,6 +143,23 @@ pub const CONTENDERS: &[Contender] = &[
         binary: "bench-diesel",
         variant: "",
         backends: ALL,
+        default: true,
+    },
+    Contender {
+        key: "orm-through-pool",
+        family: "orm",
+        binary: "bench-orm",
+        variant: "through_pool",
+        backends: ALL,
+        default: false,
+    },
+    Contender {
+        key: "orm-insert-many",
+        family: "orm",
+        binary: "bench-orm",
+        variant: "insert_many",
+        backends: ALL,
+        default: false,
     },
 ];
 
@@ -148,6 +172,8 @@ impl Contender {
             ("raw", Backend::Sqlite) => "rusqlite",
             ("raw-spawn-blocking", _) => "rusqlite + spawn_blocking",
             ("orm", _) => "orm",
+            ("orm-through-pool", _) => "orm, statements through the pool",
+            ("orm-insert-many", _) => "orm, insert_many",
             ("sqlx", _) => "sqlx",
             ("seaorm", _) => "SeaORM",
             ("diesel", Backend::Sqlite) => "diesel (sync)",
