@@ -1,10 +1,11 @@
 //! The text of a model's plain INSERT, rendered once per shape and reused with fresh parameters.
 //!
 //! Contract:
-//! - Only INSERTs without a conflict clause and with at most one RETURNING column are reused. Their
-//!   text depends on the model's table and insert columns, the backend, the row count and the
-//!   RETURNING column, never on the values, so a reused text with freshly bound parameters is exactly
-//!   the statement [`render::insert_rows`] renders (pinned by a test for every backend).
+//! - Only INSERTs without a conflict clause, with at least one column and at most one RETURNING
+//!   column are reused. Their text depends on the model's table and insert columns, the backend,
+//!   the row count and the RETURNING column, never on the values, so a reused text with the values
+//!   bound is exactly the statement [`render::insert_rows`] renders (pinned by a test for every
+//!   backend).
 //! - Each text is keyed by the model type, the backend, the row count and the RETURNING column; the
 //!   caller passes an INSERT of the model's own insert columns.
 //! - At most [`CAPACITY`] texts are kept: when full, the cache is emptied before the next text is
@@ -15,7 +16,7 @@ use std::sync::{LazyLock, PoisonError, RwLock};
 
 use crate::ast::Insert;
 use crate::dialect::Backend;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::render::{self, Statement};
 use crate::value::Value;
@@ -27,15 +28,24 @@ type Key = (TypeId, Backend, usize, Option<&'static str>);
 
 static TEXTS: LazyLock<RwLock<foldhash::HashMap<Key, Box<str>>>> = LazyLock::new(RwLock::default);
 
-/// `ins` (an INSERT of `M`'s insert columns) with one row of values per item of `rows`.
-pub(crate) fn statement<M: Model, R: ExactSizeIterator<Item = Value>>(
+/// `ins` (an INSERT of `M`'s insert columns) of `n_rows` rows whose values are `values`, row after
+/// row.
+pub(crate) fn statement<M: Model>(
     backend: &Backend,
     ins: &Insert,
-    rows: impl ExactSizeIterator<Item = R>,
+    n_rows: usize,
+    mut values: Vec<Value>,
 ) -> Result<Statement> {
-    let n_rows = rows.len();
-    if ins.on_conflict.is_some() || ins.returning.len() > 1 || n_rows == 0 {
-        return render::insert_rows(backend, ins, n_rows, rows);
+    let columns = ins.columns.len();
+    if values.len() != n_rows.saturating_mul(columns) {
+        return Err(Error::InvalidQuery(format!(
+            "an INSERT of {n_rows} rows of {columns} columns got {} values",
+            values.len()
+        )));
+    }
+    let rows = || (0..n_rows).map(|r| values[r * columns..(r + 1) * columns].iter().cloned());
+    if ins.on_conflict.is_some() || ins.returning.len() > 1 || n_rows == 0 || columns == 0 {
+        return render::insert_rows(backend, ins, n_rows, rows());
     }
     let key = (
         TypeId::of::<M>(),
@@ -48,15 +58,20 @@ pub(crate) fn statement<M: Model, R: ExactSizeIterator<Item = Value>>(
         .unwrap_or_else(PoisonError::into_inner)
         .get(&key)
         .map(|sql| String::from(&**sql));
-    if let Some(sql) = cached {
-        let params = render::insert_params(ins.columns.len(), n_rows, rows)?;
-        return Ok(Statement { sql, params });
+    let Some(sql) = cached else {
+        let st = render::insert_rows(backend, ins, n_rows, rows())?;
+        let mut texts = TEXTS.write().unwrap_or_else(PoisonError::into_inner);
+        if texts.len() >= CAPACITY {
+            texts.clear();
+        }
+        texts.insert(key, st.sql.as_str().into());
+        return Ok(st);
+    };
+    for v in &mut values {
+        *v = std::mem::replace(v, Value::Null).into_bindable()?;
     }
-    let st = render::insert_rows(backend, ins, n_rows, rows)?;
-    let mut texts = TEXTS.write().unwrap_or_else(PoisonError::into_inner);
-    if texts.len() >= CAPACITY {
-        texts.clear();
-    }
-    texts.insert(key, st.sql.as_str().into());
-    Ok(st)
+    Ok(Statement {
+        sql,
+        params: values,
+    })
 }

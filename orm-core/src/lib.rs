@@ -12,6 +12,7 @@ mod dialect;
 mod error;
 mod executor;
 pub mod expr;
+mod insert_rows;
 mod insert_sql;
 mod model;
 mod model_ext;
@@ -36,6 +37,7 @@ pub use expr::{
     Condition, Expr, Expression, IntoCondition, IntoOrder, Numeric, Operand, Order, count_star,
     exists, not_exists,
 };
+pub use insert_rows::InsertRows;
 pub use model::{AutoIncrement, ColumnDef, ColumnType, FieldType, KeyParam, Model, SqlType};
 pub use model_ext::ModelExt;
 pub use query::{

@@ -150,6 +150,19 @@ pub trait Model: FromRow + FromRawRow + Send + Sync + 'static {
 
     /// The value of column `idx` (an index into `COLUMNS`).
     fn column_value(&self, idx: usize) -> Value;
+    /// Pushes the values of every column but the auto-increment one, in column order, consuming
+    /// the row: text and bytes move into the values instead of being copied. The derive moves each
+    /// field; the default copies through [`column_value`](Model::column_value).
+    fn push_insert_values(self, out: &mut Vec<Value>)
+    where
+        Self: Sized,
+    {
+        out.extend(
+            (0..Self::COLUMNS.len())
+                .filter(|&i| Some(i) != Self::AUTO_INCREMENT)
+                .map(|i| self.column_value(i)),
+        );
+    }
     /// The primary key of this row.
     fn key(&self) -> Self::Key;
     /// Writes a database-generated key into the auto-increment field (no-op without one).

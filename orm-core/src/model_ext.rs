@@ -29,6 +29,7 @@ use crate::ast::{BinOp, ColumnRef, Delete, Expr, Insert, InsertIdReport, Update}
 use crate::dialect::{Backend, Dialect};
 use crate::error::{Error, Result};
 use crate::executor::{Executor, KeyedInsert};
+use crate::insert_rows::InsertRows;
 use crate::insert_sql;
 use crate::model::{KeyParam, Model};
 use crate::query::{AllColumns, Query};
@@ -110,35 +111,32 @@ fn insert_indexes<M: Model>() -> Vec<usize> {
     insert_columns::<M>().map(|(i, _)| i).collect()
 }
 
-/// For each model in `rows`, its values of the columns at `idx`, read straight from the model.
-fn insert_values<'a, M: Model>(
-    rows: &'a [M],
-    idx: &'a [usize],
-) -> impl ExactSizeIterator<Item = impl ExactSizeIterator<Item = Value> + 'a> + 'a {
-    rows.iter()
-        .map(move |m| idx.iter().map(move |&i| m.column_value(i)))
-}
-
-/// Renders `ins` with one row of values per model in `rows`.
+/// Renders `ins` with one row of values per model in `rows` (copied).
 fn render_insert<M: Model>(backend: &Backend, ins: &Insert, rows: &[M]) -> Result<Statement> {
-    let idx = insert_indexes::<M>();
-    insert_sql::statement::<M, _>(backend, ins, insert_values(rows, &idx))
+    let mut values = Vec::with_capacity(rows.len() * ins.columns.len());
+    rows.iter()
+        .for_each(|m| <&[M] as InsertRows<M>>::push_values(m, &mut values));
+    insert_sql::statement::<M>(backend, ins, rows.len(), values)
 }
 
 /// Runs `ins` over `rows` in multi-row statements under the bind limit; returns the rows affected.
-async fn insert_chunks<M: Model, E: Executor + ?Sized>(
+async fn insert_chunks<M: Model, E: Executor + ?Sized, R: InsertRows<M>>(
     db: &E,
     backend: &Backend,
     ins: &Insert,
-    rows: &[M],
+    rows: R,
 ) -> Result<u64> {
-    let per_chunk = rows_per_statement(backend, insert_columns::<M>().count());
+    let per_chunk = rows_per_statement(backend, ins.columns.len());
+    let mut rows = rows.into_rows();
     let mut affected = 0;
-    for chunk in rows.chunks(per_chunk) {
-        affected += db
-            .execute(render_insert(backend, ins, chunk)?)
-            .await?
-            .rows_affected;
+    while rows.len() > 0 {
+        let n = rows.len().min(per_chunk);
+        let mut values = Vec::with_capacity(n * ins.columns.len());
+        rows.by_ref()
+            .take(n)
+            .for_each(|row| R::push_values(row, &mut values));
+        let st = insert_sql::statement::<M>(backend, ins, n, values)?;
+        affected += db.execute(st).await?.rows_affected;
     }
     Ok(affected)
 }
@@ -229,11 +227,13 @@ pub trait ModelExt: Model + Sized {
             }
             let idx = insert_indexes::<Self>();
             let Some(key) = returning else {
-                insert_chunks(db, &backend, &insert_of::<Self>(), rows).await?;
+                insert_chunks(db, &backend, &insert_of::<Self>(), &*rows).await?;
                 return Ok(());
             };
             for chunk in rows.chunks_mut(per_chunk) {
-                let values = insert_values(chunk, &idx);
+                let values = chunk
+                    .iter()
+                    .map(|m| idx.iter().map(move |&i| m.column_value(i)));
                 let insert = KeyedInsert::new(&backend, insert_of::<Self>(), key, values)?;
                 let ids = db.insert_keys(insert).await?;
                 if ids.len() != chunk.len() {
@@ -252,12 +252,15 @@ pub trait ModelExt: Model + Sized {
     }
 
     /// Inserts all rows with multi-row INSERTs chunked under the bind limit, without reading
-    /// generated keys back (the rows are only borrowed); returns how many rows were inserted. For
-    /// bulk loads whose keys the caller does not need: it saves [`insert_many`](Self::insert_many)'s
-    /// key round trip (`RETURNING`, or one INSERT per row on MySQL without `RETURNING`).
-    fn insert_all<'a, E: Executor + ?Sized>(
+    /// generated keys back; returns how many rows were inserted. For bulk loads whose keys the
+    /// caller does not need: it saves [`insert_many`](Self::insert_many)'s key round trip
+    /// (`RETURNING`, or one INSERT per row on MySQL without `RETURNING`).
+    ///
+    /// `rows` may be borrowed (`&rows`: only read, values copied) or owned (`rows`: consumed, text and
+    /// bytes moved into the statement without a copy); see [`InsertRows`].
+    fn insert_all<'a, E: Executor + ?Sized, R: InsertRows<Self> + 'a>(
         db: &'a E,
-        rows: &'a [Self],
+        rows: R,
     ) -> impl Future<Output = Result<u64>> + Send + 'a {
         async move {
             let backend = db.backend();

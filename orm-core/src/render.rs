@@ -66,22 +66,6 @@ fn check_row_len(row: usize, values: usize, columns: usize) -> Result<()> {
     )))
 }
 
-/// The parameters [`insert_rows`] binds for `rows`, in placeholder order, without the text.
-pub(crate) fn insert_params<R: ExactSizeIterator<Item = Value>>(
-    columns: usize,
-    n_rows: usize,
-    rows: impl Iterator<Item = R>,
-) -> Result<Vec<Value>> {
-    let mut params = Vec::with_capacity(n_rows.saturating_mul(columns));
-    for (i, row) in rows.enumerate() {
-        check_row_len(i, row.len(), columns)?;
-        for v in row {
-            params.push(v.into_bindable()?);
-        }
-    }
-    Ok(params)
-}
-
 /// The INSERT of `q` with `n_rows` rows of values from `rows` (`q.rows` is not read).
 pub(crate) fn insert_rows<R: ExactSizeIterator<Item = Value>>(
     backend: &Backend,

@@ -147,6 +147,16 @@ scalar_param!(Vec<u8> => Bytes; Vec<u8>, &[u8]);
 pub trait ToValue {
     /// The value to bind.
     fn to_value(&self) -> Value;
+
+    /// The value to bind, taking `self`: text and bytes move into the value instead of being
+    /// copied.
+    #[inline]
+    fn into_value(self) -> Value
+    where
+        Self: Sized,
+    {
+        self.to_value()
+    }
 }
 
 macro_rules! to_value {
@@ -154,6 +164,9 @@ macro_rules! to_value {
         $(impl ToValue for $t {
             #[inline]
             fn to_value(&self) -> Value { Value::$variant(self.clone().into()) }
+
+            #[inline]
+            fn into_value(self) -> Value { Value::$variant(self.into()) }
         })*
     };
 }
@@ -165,6 +178,11 @@ impl<T: ToValue> ToValue for Option<T> {
     #[inline]
     fn to_value(&self) -> Value {
         self.as_ref().map_or(Value::Null, ToValue::to_value)
+    }
+
+    #[inline]
+    fn into_value(self) -> Value {
+        self.map_or(Value::Null, ToValue::into_value)
     }
 }
 

@@ -48,6 +48,14 @@ pub struct AllTypes {
     pub maybe_unsigned: Option<u32>,
 }
 
+/// Field names that the generated `push_insert_values` must not confuse with its own parameter.
+#[derive(Model, Debug, Clone, PartialEq)]
+pub struct Shadowing {
+    #[orm(primary_key)]
+    pub out: String,
+    pub value: Option<Vec<u8>>,
+}
+
 fn alice() -> User {
     User {
         id: 7,
@@ -267,6 +275,46 @@ fn single_key_is_the_field_type() {
     assert_eq!(key(&alice()), 7);
     let key: fn(&SmallKey) -> i32 = <SmallKey as Model>::key;
     assert_eq!(key(&SmallKey { id: 4, flag: true }), 4);
+}
+
+#[test]
+fn push_insert_values_moves_every_column_but_the_auto_increment_one() {
+    let u = alice();
+    let mut values = vec![Value::Bool(true)];
+    u.clone().push_insert_values(&mut values);
+    let copied: Vec<Value> = (1..<User as Model>::COLUMNS.len())
+        .map(|i| u.column_value(i))
+        .collect();
+    assert_eq!(values[0], Value::Bool(true), "appends");
+    assert_eq!(values[1..], copied);
+    let all = AllTypes {
+        id: 9,
+        b: true,
+        small: -3,
+        unsigned: 4_000_000_000,
+        single: 1.5,
+        double: -2.25,
+        bytes: vec![0, 255],
+        maybe_bytes: None,
+        maybe_unsigned: Some(5),
+    };
+    let mut values = Vec::new();
+    all.clone().push_insert_values(&mut values);
+    let copied: Vec<Value> = (1..<AllTypes as Model>::COLUMNS.len())
+        .map(|i| all.column_value(i))
+        .collect();
+    assert_eq!(values, copied);
+    let s = Shadowing {
+        out: "o".into(),
+        value: Some(vec![1]),
+    };
+    let mut values = Vec::new();
+    s.push_insert_values(&mut values);
+    assert_eq!(
+        values,
+        [Value::String("o".into()), Value::Bytes(vec![1])],
+        "a model without auto-increment sends every column"
+    );
 }
 
 #[test]

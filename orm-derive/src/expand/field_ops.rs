@@ -38,6 +38,7 @@ pub fn items(m: &Model, p: &TokenStream) -> TokenStream {
             sql_type: #p::SqlType,
             nullable: ::core::primitive::bool,
             value: fn(&T) -> #p::Value,
+            into_value: fn(T) -> #p::Value,
             decode: fn(&R, ::core::primitive::usize) -> #p::Result<T>,
             decode_named: fn(&R, &'static ::core::primitive::str, &'static ::core::primitive::str) -> #p::Result<T>,
         }
@@ -47,6 +48,7 @@ pub fn items(m: &Model, p: &TokenStream) -> TokenStream {
                 sql_type: <T as #p::FieldType>::SQL_TYPE,
                 nullable: <T as #p::FieldType>::NULLABLE,
                 value: <T as #p::ToValue>::to_value,
+                into_value: <T as #p::ToValue>::into_value,
                 decode: <T as #p::Decode>::decode::<R>,
                 decode_named: #p::decode_named::<T, R>,
             }

@@ -1,7 +1,7 @@
 //! `impl Model`: table and column metadata, the key, and access to column values by index.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::field_ops;
 use crate::ir::Model;
@@ -55,6 +55,23 @@ pub fn expand(m: &Model, p: &TokenStream) -> TokenStream {
         quote!(#i => (#ops.value)(&self.#field),)
     });
 
+    // Bound to fresh names: a field called `out` must not shadow the parameter.
+    let inserted: Vec<_> = m
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != m.auto_increment)
+        .map(|(i, f)| (f, format_ident!("__orm_v{}", i)))
+        .collect();
+    let insert_bindings = inserted.iter().map(|(f, v)| {
+        let field = f.ident;
+        quote!(#field: #v)
+    });
+    let insert_pushes = inserted.iter().map(|(f, v)| {
+        let ops = field_ops::field(f.ty, &no_row);
+        quote!(out.push((#ops.into_value)(#v));)
+    });
+
     let (set_generated_key, key_is_unset) = match m.auto_increment.map(|i| &m.fields[i]) {
         Some(f) => {
             let (field, ops) = (f.ident, field_ops::auto_increment(f.ty));
@@ -85,6 +102,11 @@ pub fn expand(m: &Model, p: &TokenStream) -> TokenStream {
                     #(#column_values)*
                     _ => #p::Value::Null,
                 }
+            }
+
+            fn push_insert_values(self, out: &mut ::std::vec::Vec<#p::Value>) {
+                let Self { #(#insert_bindings,)* .. } = self;
+                #(#insert_pushes)*
             }
 
             fn key(&self) -> Self::Key {

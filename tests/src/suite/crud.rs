@@ -148,11 +148,34 @@ pub async fn insert_all_inserts_without_reading_keys_back(t: &TestDb) -> Result<
         });
     assert_eq!(Membership::insert_all(db, &members).await?, 2);
     assert_eq!(Membership::query().count(db).await?, 2);
+    // Owned rows are consumed: their text moves into the statement.
+    let owned: Vec<User> = (0..30)
+        .map(|i| User {
+            hair_color: Some(format!("shade {i}")),
+            ..User::new(&format!("owned{i}"), 5000 + i)
+        })
+        .collect();
+    let expected = owned.clone();
+    assert_eq!(User::insert_all(db, owned).await?, 30);
+    let stored = User::query()
+        .filter(User::AGE.ge(5000))
+        .order_by(User::AGE.asc())
+        .all(db)
+        .await?;
+    assert_eq!(stored.len(), 30);
+    for (s, e) in stored.iter().zip(&expected) {
+        assert_eq!(
+            (&s.name, &s.email, &s.hair_color, s.age),
+            (&e.name, &e.email, &e.hair_color, e.age)
+        );
+    }
+    let two = [User::new("arr1", 7001), User::new("arr2", 7002)];
+    assert_eq!(User::insert_all(db, two).await?, 2);
     // A duplicate in one statement: a typed error, and that statement inserts nothing.
     let clash = [User::new("fresh", 1), User::new("all7", 2)];
     let err = User::insert_all(db, &clash).await.unwrap_err();
     assert!(err.is_unique_violation(), "{err:?}");
-    assert_eq!(User::query().count(db).await?, 2500);
+    assert_eq!(User::query().count(db).await?, 2532);
     Ok(())
 }
 

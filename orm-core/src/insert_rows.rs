@@ -1,0 +1,89 @@
+//! The rows a bulk insert takes, borrowed or owned.
+//!
+//! Contract: borrowed rows (`&[M]`, `&Vec<M>`, `&[M; N]`) are only read, and their values are
+//! copied into the statement; owned rows (`Vec<M>`, `[M; N]`) are consumed, and their text and bytes
+//! move into the statement without a copy. Either way every column but the auto-increment one is
+//! sent, in column order.
+
+use crate::model::Model;
+use crate::value::Value;
+
+/// Rows for [`ModelExt::insert_all`](crate::ModelExt::insert_all) (see the module docs).
+pub trait InsertRows<M: Model>: Send {
+    /// The rows, one item each.
+    type Rows: ExactSizeIterator + Send;
+
+    /// The rows, in order.
+    fn into_rows(self) -> Self::Rows;
+
+    /// Pushes the values `row` inserts: every column but the auto-increment one, in column order.
+    fn push_values(row: <Self::Rows as Iterator>::Item, out: &mut Vec<Value>);
+}
+
+fn push_copied<M: Model>(row: &M, out: &mut Vec<Value>) {
+    out.extend(
+        (0..M::COLUMNS.len())
+            .filter(|&i| Some(i) != M::AUTO_INCREMENT)
+            .map(|i| row.column_value(i)),
+    );
+}
+
+impl<'a, M: Model> InsertRows<M> for &'a [M] {
+    type Rows = std::slice::Iter<'a, M>;
+
+    fn into_rows(self) -> Self::Rows {
+        self.iter()
+    }
+
+    fn push_values(row: &'a M, out: &mut Vec<Value>) {
+        push_copied(row, out);
+    }
+}
+
+impl<'a, M: Model> InsertRows<M> for &'a Vec<M> {
+    type Rows = std::slice::Iter<'a, M>;
+
+    fn into_rows(self) -> Self::Rows {
+        self.iter()
+    }
+
+    fn push_values(row: &'a M, out: &mut Vec<Value>) {
+        push_copied(row, out);
+    }
+}
+
+impl<'a, M: Model, const N: usize> InsertRows<M> for &'a [M; N] {
+    type Rows = std::slice::Iter<'a, M>;
+
+    fn into_rows(self) -> Self::Rows {
+        self.iter()
+    }
+
+    fn push_values(row: &'a M, out: &mut Vec<Value>) {
+        push_copied(row, out);
+    }
+}
+
+impl<M: Model> InsertRows<M> for Vec<M> {
+    type Rows = std::vec::IntoIter<M>;
+
+    fn into_rows(self) -> Self::Rows {
+        self.into_iter()
+    }
+
+    fn push_values(row: M, out: &mut Vec<Value>) {
+        row.push_insert_values(out);
+    }
+}
+
+impl<M: Model, const N: usize> InsertRows<M> for [M; N] {
+    type Rows = std::array::IntoIter<M, N>;
+
+    fn into_rows(self) -> Self::Rows {
+        self.into_iter()
+    }
+
+    fn push_values(row: M, out: &mut Vec<Value>) {
+        row.push_insert_values(out);
+    }
+}
