@@ -21,6 +21,7 @@ pub mod group;
 pub mod harness;
 pub mod pool;
 pub mod sql;
+pub mod tasks;
 
 pub use args::{Args, Backend, Workload};
 pub use check::Check;

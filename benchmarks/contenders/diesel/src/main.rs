@@ -7,6 +7,7 @@ mod schema;
 mod sqlite;
 
 use bench_common::data::{self, POOL_CONNECTIONS, POOL_LOOKUPS_PER_TASK, POOL_TASKS};
+use bench_common::tasks::pool_lookups;
 use bench_common::{Args, Backend, Check, Harness, Result, Workload, harness};
 use diesel::prelude::*;
 
@@ -113,29 +114,16 @@ macro_rules! async_contender {
                         let size = args.size;
                         while h.next().is_some() {
                             let t = h.start();
-                            let tasks: Vec<_> = (0..POOL_TASKS)
-                                .map(|task| {
-                                    let pool = pool.clone();
-                                    tokio::spawn(async move {
-                                        let mut c = Check::new();
-                                        for lookup in 0..POOL_LOOKUPS_PER_TASK {
-                                            let id = data::pool_lookup_id(task, lookup, size);
-                                            let mut conn = pool.get().await?;
-                                            let found = users::table
-                                                .find(id)
-                                                .first::<User>(&mut conn)
-                                                .await
-                                                .optional()?;
-                                            c.merge(users_check(found.as_slice()));
-                                        }
-                                        Ok::<_, bench_common::Error>(c)
-                                    })
-                                })
-                                .collect();
-                            let mut total = Check::new();
-                            for task in tasks {
-                                total.merge(task.await??);
-                            }
+                            let total = pool_lookups(size, &pool, |pool, id| async move {
+                                let mut conn = pool.get().await?;
+                                let found = users::table
+                                    .find(id)
+                                    .first::<User>(&mut conn)
+                                    .await
+                                    .optional()?;
+                                Ok(users_check(found.as_slice()))
+                            })
+                            .await?;
                             h.stop(t, total)?;
                         }
                     }

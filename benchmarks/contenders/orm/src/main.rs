@@ -8,7 +8,8 @@
 //! checking a connection out of the pool; `insert_many` inserts with `insert_many`, which also
 //! writes the generated keys back.
 
-use bench_common::data::{self, POOL_CONNECTIONS, POOL_LOOKUPS_PER_TASK, POOL_TASKS};
+use bench_common::data::{self, POOL_CONNECTIONS};
+use bench_common::tasks::pool_lookups;
 use bench_common::{Args, Backend, Check, Harness, Result, Workload, harness};
 use orm::prelude::*;
 
@@ -192,24 +193,11 @@ async fn pool(args: &Args, h: &mut Harness, db: &Database) -> Result<()> {
     let size = args.size;
     while h.next().is_some() {
         let t = h.start();
-        let tasks: Vec<_> = (0..POOL_TASKS)
-            .map(|task| {
-                let db = db.clone();
-                tokio::spawn(async move {
-                    let mut c = Check::new();
-                    for lookup in 0..POOL_LOOKUPS_PER_TASK {
-                        let found =
-                            User::find(&db, data::pool_lookup_id(task, lookup, size)).await?;
-                        c.merge(users_check(found.as_slice()));
-                    }
-                    Ok::<_, bench_common::Error>(c)
-                })
-            })
-            .collect();
-        let mut total = Check::new();
-        for task in tasks {
-            total.merge(task.await??);
-        }
+        let total = pool_lookups(size, db, |db, id| async move {
+            let found = User::find(&db, id).await?;
+            Ok(users_check(found.as_slice()))
+        })
+        .await?;
         h.stop(t, total)?;
     }
     Ok(())

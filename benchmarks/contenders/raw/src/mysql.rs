@@ -1,10 +1,9 @@
 //! mysql_async with prepared statements (binary protocol), rows decoded by index as they stream in.
 
-use std::sync::Arc;
-
-use bench_common::data::{self, POOL_CONNECTIONS, POOL_LOOKUPS_PER_TASK, POOL_TASKS};
+use bench_common::data::{self, POOL_CONNECTIONS};
 use bench_common::pool::Pool;
 use bench_common::sql::{self, Placeholders::Question};
+use bench_common::tasks::pool_lookups;
 use bench_common::{Args, Check, Harness, Result, Workload};
 use mysql_async::prelude::{FromValue, Queryable, StatementLike};
 use mysql_async::{Conn, Opts, Params, Row, Value};
@@ -168,28 +167,13 @@ pub async fn run(args: &Args) -> Result<()> {
             let size = args.size;
             while h.next().is_some() {
                 let t = h.start();
-                let tasks: Vec<_> = (0..POOL_TASKS)
-                    .map(|task| {
-                        let pool = Arc::clone(&pool);
-                        tokio::spawn(async move {
-                            let mut c = Check::new();
-                            for lookup in 0..POOL_LOOKUPS_PER_TASK {
-                                let id = data::pool_lookup_id(task, lookup, size);
-                                let mut conn = pool.get().await?;
-                                let (conn, st) = &mut *conn;
-                                let found =
-                                    load(conn, &*st, Params::Positional(vec![id.into()]), user)
-                                        .await?;
-                                c.merge(crate::users_check(&found));
-                            }
-                            Ok::<_, bench_common::Error>(c)
-                        })
-                    })
-                    .collect();
-                let mut total = Check::new();
-                for task in tasks {
-                    total.merge(task.await??);
-                }
+                let total = pool_lookups(size, &pool, |pool, id| async move {
+                    let mut conn = pool.get().await?;
+                    let (conn, st) = &mut *conn;
+                    let found = load(conn, &*st, Params::Positional(vec![id.into()]), user).await?;
+                    Ok(crate::users_check(&found))
+                })
+                .await?;
                 h.stop(t, total)?;
             }
         }

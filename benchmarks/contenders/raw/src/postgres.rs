@@ -1,11 +1,11 @@
 //! tokio-postgres with statements prepared once, rows decoded by index as they stream in.
 
 use std::pin::pin;
-use std::sync::Arc;
 
-use bench_common::data::{self, POOL_CONNECTIONS, POOL_LOOKUPS_PER_TASK, POOL_TASKS};
+use bench_common::data::{self, POOL_CONNECTIONS};
 use bench_common::pool::Pool;
 use bench_common::sql::{self, Placeholders::Dollar};
+use bench_common::tasks::pool_lookups;
 use bench_common::{Args, Check, Harness, Result, Workload};
 use futures_util::TryStreamExt;
 use tokio_postgres::types::ToSql;
@@ -161,31 +161,18 @@ pub async fn run(args: &Args) -> Result<()> {
             let size = args.size;
             while h.next().is_some() {
                 let t = h.start();
-                let tasks: Vec<_> = (0..POOL_TASKS)
-                    .map(|task| {
-                        let pool = Arc::clone(&pool);
-                        tokio::spawn(async move {
-                            let mut c = Check::new();
-                            for lookup in 0..POOL_LOOKUPS_PER_TASK {
-                                let id = data::pool_lookup_id(task, lookup, size);
-                                let conn = pool.get().await?;
-                                let found = conn
-                                    .0
-                                    .query_opt(&conn.1, &[&id])
-                                    .await?
-                                    .map(|r| user(&r))
-                                    .transpose()?;
-                                drop(conn);
-                                c.merge(crate::users_check(found.as_slice()));
-                            }
-                            Ok::<_, bench_common::Error>(c)
-                        })
-                    })
-                    .collect();
-                let mut total = Check::new();
-                for task in tasks {
-                    total.merge(task.await??);
-                }
+                let total = pool_lookups(size, &pool, |pool, id| async move {
+                    let conn = pool.get().await?;
+                    let found = conn
+                        .0
+                        .query_opt(&conn.1, &[&id])
+                        .await?
+                        .map(|r| user(&r))
+                        .transpose()?;
+                    drop(conn);
+                    Ok(crate::users_check(found.as_slice()))
+                })
+                .await?;
                 h.stop(t, total)?;
             }
         }

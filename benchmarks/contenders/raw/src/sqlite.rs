@@ -7,6 +7,7 @@ use bench_common::crew::Crew;
 use bench_common::data::{self, POOL_CONNECTIONS, POOL_LOOKUPS_PER_TASK, POOL_TASKS};
 use bench_common::pool::{BlockingPool, Pool};
 use bench_common::sql::{self, Placeholders::Question};
+use bench_common::tasks::pool_lookups;
 use bench_common::{Args, Check, Harness, Result, Workload};
 use rusqlite::{Connection, OptionalExtension, Row, params_from_iter};
 
@@ -244,26 +245,12 @@ pub async fn run_spawn_blocking(args: &Args) -> Result<()> {
             let size = args.size;
             while h.next().is_some() {
                 let t = h.start();
-                let tasks: Vec<_> = (0..POOL_TASKS)
-                    .map(|task| {
-                        let pool = Arc::clone(&pool);
-                        tokio::spawn(async move {
-                            let mut c = Check::new();
-                            for lookup in 0..POOL_LOOKUPS_PER_TASK {
-                                let id = data::pool_lookup_id(task, lookup, size);
-                                let conn = pool.get().await?;
-                                let found =
-                                    tokio::task::spawn_blocking(move || by_id(&conn, id)).await??;
-                                c.merge(crate::users_check(found.as_slice()));
-                            }
-                            Ok::<_, bench_common::Error>(c)
-                        })
-                    })
-                    .collect();
-                let mut total = Check::new();
-                for task in tasks {
-                    total.merge(task.await??);
-                }
+                let total = pool_lookups(size, &pool, |pool, id| async move {
+                    let conn = pool.get().await?;
+                    let found = tokio::task::spawn_blocking(move || by_id(&conn, id)).await??;
+                    Ok(crate::users_check(found.as_slice()))
+                })
+                .await?;
                 h.stop(t, total)?;
             }
         }

@@ -7,7 +7,8 @@ mod entities;
 
 use std::sync::Arc;
 
-use bench_common::data::{self, POOL_CONNECTIONS, POOL_LOOKUPS_PER_TASK, POOL_TASKS};
+use bench_common::data::{self, POOL_CONNECTIONS};
+use bench_common::tasks::pool_lookups;
 use bench_common::{Args, Backend, Check, Harness, Result, Workload, harness};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectOptions, ConnectionTrait, DatabaseConnection,
@@ -152,24 +153,11 @@ async fn run(args: Args) -> Result<()> {
             let size = args.size;
             while h.next().is_some() {
                 let t = h.start();
-                let tasks: Vec<_> = (0..POOL_TASKS)
-                    .map(|task| {
-                        let db = Arc::clone(&db);
-                        tokio::spawn(async move {
-                            let mut c = Check::new();
-                            for lookup in 0..POOL_LOOKUPS_PER_TASK {
-                                let id = data::pool_lookup_id(task, lookup, size);
-                                let found = users::Entity::find_by_id(id).one(&*db).await?;
-                                c.merge(users_check(found.as_slice()));
-                            }
-                            Ok::<_, bench_common::Error>(c)
-                        })
-                    })
-                    .collect();
-                let mut total = Check::new();
-                for task in tasks {
-                    total.merge(task.await??);
-                }
+                let total = pool_lookups(size, &db, |db, id| async move {
+                    let found = users::Entity::find_by_id(id).one(&*db).await?;
+                    Ok(users_check(found.as_slice()))
+                })
+                .await?;
                 h.stop(t, total)?;
             }
         }

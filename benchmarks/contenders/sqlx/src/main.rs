@@ -5,8 +5,9 @@
 
 use std::sync::Arc;
 
-use bench_common::data::{self, POOL_CONNECTIONS, POOL_LOOKUPS_PER_TASK, POOL_TASKS};
+use bench_common::data::{self, POOL_CONNECTIONS};
 use bench_common::sql::{self, Placeholders};
+use bench_common::tasks::pool_lookups;
 use bench_common::{Args, Backend, Check, Harness, Result, Workload, harness};
 use sqlx::AssertSqlSafe;
 
@@ -238,29 +239,16 @@ macro_rules! contender {
                         let size = args.size;
                         while h.next().is_some() {
                             let t = h.start();
-                            let tasks: Vec<_> = (0..POOL_TASKS)
-                                .map(|task| {
-                                    let (pool, text) = (pool.clone(), text.clone());
-                                    tokio::spawn(async move {
-                                        let mut c = Check::new();
-                                        for lookup in 0..POOL_LOOKUPS_PER_TASK {
-                                            let id = data::pool_lookup_id(task, lookup, size);
-                                            let found = sqlx::query_as::<_, User>(AssertSqlSafe(
-                                                text.clone(),
-                                            ))
-                                            .bind(id)
-                                            .fetch_optional(&pool)
-                                            .await?;
-                                            c.merge(users_check(found.as_slice()));
-                                        }
-                                        Ok::<_, bench_common::Error>(c)
-                                    })
+                            let shared = (pool.clone(), text.clone());
+                            let total =
+                                pool_lookups(size, &shared, |(pool, text), id| async move {
+                                    let found = sqlx::query_as::<_, User>(AssertSqlSafe(text))
+                                        .bind(id)
+                                        .fetch_optional(&pool)
+                                        .await?;
+                                    Ok(users_check(found.as_slice()))
                                 })
-                                .collect();
-                            let mut total = Check::new();
-                            for task in tasks {
-                                total.merge(task.await??);
-                            }
+                                .await?;
                             h.stop(t, total)?;
                         }
                         pool.close().await;
