@@ -4,12 +4,13 @@
 //! - The scheme picks the backend: `sqlite:`, `postgres://` / `postgresql://`, `mysql://` /
 //!   `mariadb://`. Parsing does not depend on which backends are compiled in; connecting does.
 //! - This crate's own query parameters (`max_connections`, `acquire_timeout`, `connect_timeout`,
-//!   `statement_cache_capacity`, `busy_timeout`; timeouts in seconds, decimals allowed) are read and
-//!   removed; the rest of the URL goes to the backend untouched.
+//!   `statement_cache_capacity`, `busy_timeout`, `sqlite_spin`; timeouts in seconds, decimals
+//!   allowed; `sqlite_spin` is `true` or `false`) are read and removed; the rest of the URL goes to
+//!   the backend untouched.
 //! - Settings made on [`DatabaseBuilder`] override the URL's.
 //! - Defaults: 10 connections (exactly 1 for a private in-memory SQLite database, whose connections
 //!   would otherwise each see a different database), acquire timeout 30 s, connect timeout 10 s,
-//!   256 cached statements per connection, SQLite busy timeout 5 s.
+//!   256 cached statements per connection, SQLite busy timeout 5 s, SQLite spin on.
 //! - `Debug` and `Display` never show a password, and no error built here contains one.
 
 mod url;
@@ -34,12 +35,14 @@ const ACQUIRE_TIMEOUT: &str = "acquire_timeout";
 const CONNECT_TIMEOUT: &str = "connect_timeout";
 const STATEMENT_CACHE_CAPACITY: &str = "statement_cache_capacity";
 const BUSY_TIMEOUT: &str = "busy_timeout";
+const SQLITE_SPIN: &str = "sqlite_spin";
 const OWN_PARAMS: &[&str] = &[
     MAX_CONNECTIONS,
     ACQUIRE_TIMEOUT,
     CONNECT_TIMEOUT,
     STATEMENT_CACHE_CAPACITY,
     BUSY_TIMEOUT,
+    SQLITE_SPIN,
 ];
 
 /// A validated database configuration: which backend, where, and how the pool behaves.
@@ -91,6 +94,16 @@ fn parse_count(name: &str, value: &str) -> Result<usize> {
     })
 }
 
+fn parse_bool(name: &str, value: &str) -> Result<bool> {
+    match value.trim() {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err(Error::Config(format!(
+            "invalid `{name}` value `{value}`: expected true or false"
+        ))),
+    }
+}
+
 fn parse_seconds(name: &str, value: &str) -> Result<Duration> {
     value
         .trim()
@@ -128,6 +141,7 @@ impl DatabaseConfig {
                     cfg.connect.statement_cache_capacity = parse_count(name, value)?
                 }
                 BUSY_TIMEOUT => cfg.connect.busy_timeout = parse_seconds(name, value)?,
+                SQLITE_SPIN => cfg.connect.sqlite_spin = parse_bool(name, value)?,
                 _ => {}
             }
         }
@@ -186,6 +200,10 @@ impl DatabaseConfig {
     /// SQLite: how long a writer waits for the database lock before `Error::Busy`.
     pub fn busy_timeout(&self) -> Duration {
         self.connect.busy_timeout
+    }
+    /// SQLite: whether a connection's thread and its callers poll briefly before sleeping.
+    pub fn sqlite_spin(&self) -> bool {
+        self.connect.sqlite_spin
     }
     /// The URL with any password replaced by `***`.
     pub fn redacted_url(&self) -> &str {
@@ -266,6 +284,7 @@ impl fmt::Debug for DatabaseConfig {
                 &self.connect.statement_cache_capacity,
             )
             .field("busy_timeout", &self.connect.busy_timeout)
+            .field("sqlite_spin", &self.connect.sqlite_spin)
             .finish()
     }
 }
@@ -288,6 +307,7 @@ pub struct DatabaseBuilder {
     connect_timeout: Option<Duration>,
     statement_cache_capacity: Option<usize>,
     busy_timeout: Option<Duration>,
+    sqlite_spin: Option<bool>,
 }
 
 impl DatabaseBuilder {
@@ -299,6 +319,7 @@ impl DatabaseBuilder {
             connect_timeout: None,
             statement_cache_capacity: None,
             busy_timeout: None,
+            sqlite_spin: None,
         }
     }
 
@@ -327,6 +348,14 @@ impl DatabaseBuilder {
         self.busy_timeout = Some(timeout);
         self
     }
+    /// SQLite: after each statement, the connection's thread polls for the next one (yielding its
+    /// CPU between polls) and the caller polls for the answer (yielding to Tokio) for a few tens of
+    /// microseconds before sleeping, so short statements do not pay for waking a sleeping thread
+    /// (default `true`). `false` trades that latency for no polling at all.
+    pub fn sqlite_spin(mut self, spin: bool) -> Self {
+        self.sqlite_spin = Some(spin);
+        self
+    }
 
     /// The configuration this builder describes.
     pub fn config(&self) -> Result<DatabaseConfig> {
@@ -345,6 +374,9 @@ impl DatabaseBuilder {
         }
         if let Some(t) = self.busy_timeout {
             cfg.connect.busy_timeout = t;
+        }
+        if let Some(spin) = self.sqlite_spin {
+            cfg.connect.sqlite_spin = spin;
         }
         cfg.validate()?;
         Ok(cfg)
@@ -365,6 +397,7 @@ impl fmt::Debug for DatabaseBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("statement_cache_capacity", &self.statement_cache_capacity)
             .field("busy_timeout", &self.busy_timeout)
+            .field("sqlite_spin", &self.sqlite_spin)
             .finish()
     }
 }
@@ -377,7 +410,7 @@ mod tests {
     fn own_params_are_read_and_stripped() {
         let cfg = DatabaseConfig::from_url(
             "postgres://u:pw@h/db?sslmode=disable&max_connections=4&acquire_timeout=2.5&connect_timeout=3\
-             &statement_cache_capacity=0&busy_timeout=0.25",
+             &statement_cache_capacity=0&busy_timeout=0.25&sqlite_spin=false",
         )
         .unwrap();
         assert_eq!(cfg.dialect(), Dialect::Postgres);
@@ -387,6 +420,9 @@ mod tests {
         assert_eq!(cfg.connect_timeout(), Duration::from_secs(3));
         assert_eq!(cfg.statement_cache_capacity(), 0);
         assert_eq!(cfg.busy_timeout(), Duration::from_millis(250));
+        assert!(!cfg.sqlite_spin());
+        let err = DatabaseConfig::from_url("sqlite::memory:?sqlite_spin=maybe").unwrap_err();
+        assert!(err.to_string().contains("expected true or false"), "{err}");
     }
 
     #[test]
@@ -398,6 +434,7 @@ mod tests {
         assert_eq!(cfg.connect_timeout(), Duration::from_secs(10));
         assert_eq!(cfg.statement_cache_capacity(), 256);
         assert_eq!(cfg.busy_timeout(), Duration::from_secs(5));
+        assert!(cfg.sqlite_spin());
     }
 
     #[test]

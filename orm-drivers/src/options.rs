@@ -11,6 +11,9 @@ pub(crate) struct ConnectOptions {
     pub statement_cache_capacity: usize,
     /// SQLite: how long a writer waits for the lock before `Error::Busy`.
     pub busy_timeout: Duration,
+    /// SQLite: the connection's thread and its callers poll briefly before sleeping (see
+    /// `sqlite::wait`); `false` makes every hand-off a plain sleep and wake-up.
+    pub sqlite_spin: bool,
 }
 
 impl Default for ConnectOptions {
@@ -19,6 +22,7 @@ impl Default for ConnectOptions {
             connect_timeout: Duration::from_secs(10),
             statement_cache_capacity: 256,
             busy_timeout: Duration::from_secs(5),
+            sqlite_spin: true,
         }
     }
 }

@@ -588,8 +588,18 @@ async fn file_databases_use_wal() {
 /// (within the busy timeout) instead of failing with BUSY halfway.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_read_then_write_transactions_never_busy() {
+    concurrent_transactions("mode=rwc&max_connections=8").await;
+}
+
+/// The same with every hand-off a plain sleep and wake-up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_transactions_without_spinning() {
+    concurrent_transactions("mode=rwc&max_connections=8&sqlite_spin=false").await;
+}
+
+async fn concurrent_transactions(params: &str) {
     let dir = temp();
-    let db = Database::connect(&file_url(&dir, "t.db", "mode=rwc&max_connections=8"))
+    let db = Database::connect(&file_url(&dir, "t.db", params))
         .await
         .unwrap();
     raw("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")

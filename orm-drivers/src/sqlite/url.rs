@@ -93,7 +93,7 @@ impl SqliteUrl {
                 other => {
                     return Err(invalid(format!(
                         "unknown SQLite URL parameter `{other}`; expected mode, cache, max_connections, \
-                         acquire_timeout, connect_timeout, statement_cache_capacity or busy_timeout"
+                         acquire_timeout, connect_timeout, statement_cache_capacity, busy_timeout or sqlite_spin"
                     )));
                 }
             }

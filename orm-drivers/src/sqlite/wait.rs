@@ -13,6 +13,8 @@
 //!   previous one took longer than [`CALLER_SPIN_MAX`] (then a wake-up is a small part of the
 //!   wait). Between polls it yields to the Tokio scheduler, so other tasks on its thread run and
 //!   the runtime thread is never blocked; past the budget it waits for the answer's wake-up.
+//! - With spinning off (`sqlite_spin=false`) neither side polls: every hand-off is a plain sleep
+//!   and wake-up.
 
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -27,7 +29,10 @@ pub(super) const CALLER_SPIN_MIN: Duration = Duration::from_micros(50);
 pub(super) const CALLER_SPIN_MAX: Duration = Duration::from_micros(400);
 
 /// The worker thread's next job (see the module docs); `None` once the handle is gone.
-pub(super) fn next_job<J>(jobs: &mpsc::Receiver<J>) -> Option<J> {
+pub(super) fn next_job<J>(jobs: &mpsc::Receiver<J>, spin: bool) -> Option<J> {
+    if !spin {
+        return jobs.recv().ok();
+    }
     let start = Instant::now();
     loop {
         match jobs.try_recv() {
@@ -43,15 +48,24 @@ pub(super) fn next_job<J>(jobs: &mpsc::Receiver<J>) -> Option<J> {
 }
 
 /// The previous round trip of one connection, which sets how long its caller polls.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub(super) struct Pace {
+    spin: bool,
     last: Duration,
 }
 
 impl Pace {
+    /// A connection's pace; with `spin` off its callers never poll.
+    pub(super) fn new(spin: bool) -> Pace {
+        Pace {
+            spin,
+            last: Duration::ZERO,
+        }
+    }
+
     /// How long to poll for the next answer.
     pub(super) fn budget(self) -> Duration {
-        if self.last > CALLER_SPIN_MAX {
+        if !self.spin || self.last > CALLER_SPIN_MAX {
             Duration::ZERO
         } else {
             (self.last + self.last / 2).max(CALLER_SPIN_MIN)
@@ -89,14 +103,26 @@ mod tests {
     #[test]
     fn polls_after_short_round_trips_only() {
         let short = Pace {
+            spin: true,
             last: Duration::from_micros(4),
         };
         assert_eq!(short.budget(), CALLER_SPIN_MIN);
         let medium = Pace {
+            spin: true,
             last: Duration::from_micros(200),
         };
+        assert_eq!(
+            Pace {
+                spin: false,
+                ..medium
+            }
+            .budget(),
+            Duration::ZERO,
+            "spinning off"
+        );
         assert_eq!(medium.budget(), Duration::from_micros(300));
         let long = Pace {
+            spin: true,
             last: CALLER_SPIN_MAX + Duration::from_micros(1),
         };
         assert_eq!(long.budget(), Duration::ZERO);
@@ -109,7 +135,7 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(20)).await;
             tx.send(7).ok();
         });
-        let mut pace = Pace::default();
+        let mut pace = Pace::new(true);
         assert_eq!(pace.answer(Instant::now(), rx).await, Some(7));
         assert!(pace.last >= Duration::from_millis(20));
         assert_eq!(pace.budget(), Duration::ZERO);
@@ -120,6 +146,30 @@ mod tests {
     async fn a_closed_channel_is_none() {
         let (tx, rx) = oneshot::channel::<u8>();
         drop(tx);
-        assert_eq!(Pace::default().answer(Instant::now(), rx).await, None);
+        assert_eq!(Pace::new(true).answer(Instant::now(), rx).await, None);
+    }
+}
+
+#[cfg(test)]
+mod thread_tests {
+    use super::*;
+
+    #[test]
+    fn the_thread_gets_its_jobs_and_stops_when_the_handle_is_gone() {
+        for spin in [true, false] {
+            let (tx, rx) = mpsc::channel();
+            let thread = std::thread::spawn(move || {
+                let mut got = Vec::new();
+                while let Some(job) = next_job(&rx, spin) {
+                    got.push(job);
+                }
+                got
+            });
+            tx.send(1).unwrap();
+            std::thread::sleep(Duration::from_millis(2));
+            tx.send(2).unwrap();
+            drop(tx);
+            assert_eq!(thread.join().unwrap(), [1, 2], "spin {spin}");
+        }
     }
 }

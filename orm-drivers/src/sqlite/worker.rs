@@ -59,8 +59,8 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "unknown panic".to_owned())
 }
 
-fn serve(conn: Connection, jobs: mpsc::Receiver<Job>, state: &State) {
-    while let Some(job) = wait::next_job(&jobs) {
+fn serve(conn: Connection, jobs: mpsc::Receiver<Job>, state: &State, spin: bool) {
+    while let Some(job) = wait::next_job(&jobs, spin) {
         if !job(&conn, state) {
             break;
         }
@@ -100,6 +100,7 @@ impl Worker {
             panic: Mutex::new(None),
         });
         let thread_state = Arc::clone(&state);
+        let spin = opts.sqlite_spin;
         std::thread::Builder::new()
             .name("orm-sqlite".into())
             .spawn(move || {
@@ -111,7 +112,7 @@ impl Worker {
                     }
                 };
                 if ready_tx.send(Ok(conn.get_interrupt_handle())).is_ok() {
-                    serve(conn, queue, &thread_state);
+                    serve(conn, queue, &thread_state, spin);
                 }
             })
             .map_err(|e| {
@@ -131,7 +132,7 @@ impl Worker {
             state,
             interrupt,
             in_flight: false,
-            pace: Pace::default(),
+            pace: Pace::new(spin),
         })
     }
 
