@@ -24,7 +24,7 @@ use crate::report::{Cell, Memory, Results, median};
 
 const USAGE: &str = "usage: bench [--quick] [--rounds N] [--time-ms T] [--warmup-ms W]
              [--backends postgres,mysql,sqlite] [--workloads trivial,medium,insert,associations,pk,pool]
-             [--contenders raw,raw-spawn-blocking,orm,sqlx,seaorm,diesel,orm-through-pool,orm-insert-many]
+             [--contenders raw,raw-spawn-blocking,orm,sqlx,seaorm,diesel,orm-through-pool,orm-insert-many,orm-no-spin]
              [--no-build] [--no-memory] [--write-readme]
              [--postgres-url URL] [--mysql-url URL] [--sqlite-path FILE]
 environment: ORM_BENCH_POSTGRES_URL, ORM_BENCH_MYSQL_URL (the database is created if missing)";

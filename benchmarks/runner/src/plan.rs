@@ -161,6 +161,14 @@ pub const CONTENDERS: &[Contender] = &[
         backends: ALL,
         default: false,
     },
+    Contender {
+        key: "orm-no-spin",
+        family: "orm",
+        binary: "bench-orm",
+        variant: "no_spin",
+        backends: &[Backend::Sqlite],
+        default: false,
+    },
 ];
 
 impl Contender {
@@ -174,6 +182,7 @@ impl Contender {
             ("orm", _) => "orm",
             ("orm-through-pool", _) => "orm, statements through the pool",
             ("orm-insert-many", _) => "orm, insert_many",
+            ("orm-no-spin", _) => "orm, sqlite_spin=false",
             ("sqlx", _) => "sqlx",
             ("seaorm", _) => "SeaORM",
             ("diesel", Backend::Sqlite) => "diesel (sync)",

@@ -6,7 +6,7 @@
 //!
 //! Variants: `through_pool` runs the single-connection workloads on the `Database`, each statement
 //! checking a connection out of the pool; `insert_many` inserts with `insert_many`, which also
-//! writes the generated keys back.
+//! writes the generated keys back; `no_spin` (SQLite) opens the database with `sqlite_spin=false`.
 
 use bench_common::data::{self, POOL_CONNECTIONS};
 use bench_common::tasks::pool_lookups;
@@ -94,6 +94,9 @@ async fn graph<E: Executor>(db: &E) -> Result<Graph> {
 
 async fn run(args: Args) -> Result<()> {
     let url = match args.backend {
+        Backend::Sqlite if args.variant == "no_spin" => {
+            format!("sqlite://{}?mode=rw&sqlite_spin=false", args.url)
+        }
         Backend::Sqlite => format!("sqlite://{}?mode=rw", args.url),
         _ => args.url.clone(),
     };
@@ -205,7 +208,7 @@ async fn pool(args: &Args, h: &mut Harness, db: &Database) -> Result<()> {
 
 fn main() {
     harness::main(|args| {
-        if !["", "through_pool", "insert_many"].contains(&args.variant.as_str()) {
+        if !["", "through_pool", "insert_many", "no_spin"].contains(&args.variant.as_str()) {
             return Err(args.unsupported());
         }
         bench_common::runtime()?.block_on(run(args))
