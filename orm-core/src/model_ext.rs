@@ -1,5 +1,6 @@
-//! CRUD on models: `insert`, `insert_many`, `upsert`, `upsert_many`, `get`, `find`, `update`,
-//! `save`, `delete`, `delete_by_id` and `query`, provided for every [`Model`] by a blanket impl.
+//! CRUD on models: `insert`, `insert_many`, `insert_all`, `upsert`, `upsert_many`, `get`, `find`,
+//! `update`, `save`, `delete`, `delete_by_id` and `query`, provided for every [`Model`] by a blanket
+//! impl.
 //!
 //! Contract:
 //! - `insert` never sends the auto-increment column; the database generates it and the value is written
@@ -7,6 +8,8 @@
 //! - `insert_many` sends multi-row INSERTs, chunked under the backend's bind-parameter limit; generated
 //!   keys are written back in row order ([`Executor::insert_keys`]). Chunks are separate statements:
 //!   run it inside a transaction when all-or-nothing matters across chunks.
+//! - `insert_all` sends the same chunked INSERTs without reading keys back and returns the rows
+//!   inserted; it takes borrowed rows (copied) or owned rows (moved, see [`InsertRows`]).
 //! - `find` and `get` render their SELECT once per model and backend and reuse its text; plain
 //!   INSERTs reuse theirs per model, backend and row count (see `insert_sql`).
 //! - `update` and `delete` address the row by primary key; `update` of a missing row is `NotFound`.
