@@ -2,7 +2,7 @@
 //! timeouts around work still running on the server, large results abandoned early, aborted tasks
 //! and panicking transaction closures. The helpers shared by the `faults_*` modules live here.
 //!
-//! "Clean" ([`assert_clean`]) is the server's own account of the next checkout: PostgreSQL runs two
+//! "Clean" (`assert_clean`) is the server's own account of the next checkout: PostgreSQL runs two
 //! statements in two transactions (`txid_current()` differs), MariaDB reports
 //! `@@in_transaction = 0`, SQLite is in autocommit mode (`BEGIN` then `ROLLBACK` succeed), and the
 //! connection answers `SELECT 42`.
