@@ -28,40 +28,27 @@ fn push_copied<M: Model>(row: &M, out: &mut Vec<Value>) {
     );
 }
 
-impl<'a, M: Model> InsertRows<M> for &'a [M] {
-    type Rows = std::slice::Iter<'a, M>;
+/// Borrowed rows: read through [`Model::column_value`], values copied.
+macro_rules! borrowed_rows {
+    ($([$($param:tt)*] $rows:ty;)*) => {$(
+        impl<'a, M: Model, $($param)*> InsertRows<M> for $rows {
+            type Rows = std::slice::Iter<'a, M>;
 
-    fn into_rows(self) -> Self::Rows {
-        self.iter()
-    }
+            fn into_rows(self) -> Self::Rows {
+                self.iter()
+            }
 
-    fn push_values(row: &'a M, out: &mut Vec<Value>) {
-        push_copied(row, out);
-    }
+            fn push_values(row: &'a M, out: &mut Vec<Value>) {
+                push_copied(row, out);
+            }
+        }
+    )*};
 }
 
-impl<'a, M: Model> InsertRows<M> for &'a Vec<M> {
-    type Rows = std::slice::Iter<'a, M>;
-
-    fn into_rows(self) -> Self::Rows {
-        self.iter()
-    }
-
-    fn push_values(row: &'a M, out: &mut Vec<Value>) {
-        push_copied(row, out);
-    }
-}
-
-impl<'a, M: Model, const N: usize> InsertRows<M> for &'a [M; N] {
-    type Rows = std::slice::Iter<'a, M>;
-
-    fn into_rows(self) -> Self::Rows {
-        self.iter()
-    }
-
-    fn push_values(row: &'a M, out: &mut Vec<Value>) {
-        push_copied(row, out);
-    }
+borrowed_rows! {
+    [] &'a [M];
+    [] &'a Vec<M>;
+    [const N: usize] &'a [M; N];
 }
 
 impl<M: Model> InsertRows<M> for Vec<M> {
