@@ -20,7 +20,8 @@ pub trait InsertRows<M: Model>: Send {
     fn push_values(row: <Self::Rows as Iterator>::Item, out: &mut Vec<Value>);
 }
 
-fn push_copied<M: Model>(row: &M, out: &mut Vec<Value>) {
+/// Pushes `row`'s insert values, copied through [`Model::column_value`].
+pub(crate) fn push_copied<M: Model>(row: &M, out: &mut Vec<Value>) {
     out.extend(
         (0..M::COLUMNS.len())
             .filter(|&i| Some(i) != M::AUTO_INCREMENT)

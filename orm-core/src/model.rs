@@ -157,11 +157,7 @@ pub trait Model: FromRow + FromRawRow + Send + Sync + 'static {
     where
         Self: Sized,
     {
-        out.extend(
-            (0..Self::COLUMNS.len())
-                .filter(|&i| Some(i) != Self::AUTO_INCREMENT)
-                .map(|i| self.column_value(i)),
-        );
+        crate::insert_rows::push_copied(&self, out);
     }
     /// The primary key of this row.
     fn key(&self) -> Self::Key;
