@@ -76,6 +76,16 @@ pub struct Backend {
 }
 
 impl Backend {
+    /// The binary NO PAD collation of MySQL-dialect text (`'a' = 'a '` is false and case matters,
+    /// as on PostgreSQL and SQLite): `utf8mb4_nopad_bin` on MariaDB, `utf8mb4_0900_bin` on MySQL 8.
+    pub const fn mysql_text_collation(&self) -> &'static str {
+        if self.mariadb {
+            "utf8mb4_nopad_bin"
+        } else {
+            "utf8mb4_0900_bin"
+        }
+    }
+
     /// PostgreSQL.
     pub const POSTGRES: Backend = Backend {
         dialect: Dialect::Postgres,

@@ -43,8 +43,9 @@ pub struct ExecResult {
 }
 
 /// A multi-row `INSERT ... VALUES` that leaves its integer key column to the database and wants the
-/// generated keys back ([`Executor::insert_keys`]). Only [`KeyedInsert::new`] makes one, by
-/// rendering it, so its parts always describe its statement.
+/// generated keys back ([`Executor::insert_keys`]). Only [`KeyedInsert::new`] (and the model layer,
+/// through the same checks and a reused text) makes one, so its parts always describe its
+/// statement.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KeyedInsert {
     /// The INSERT with `RETURNING <key>` at its end.
@@ -57,15 +58,23 @@ pub struct KeyedInsert {
 }
 
 impl KeyedInsert {
-    /// Renders `insert` (its table and columns; `insert.rows` is not read) with one row of values
-    /// per item of `rows` and `RETURNING key`, for `backend`. An upsert or an INSERT that already
-    /// returns columns is an [`Error::InvalidQuery`].
-    pub fn new<R: ExactSizeIterator<Item = Value>>(
+    /// Renders `insert` (its table and columns; `insert.rows` is not read) with `n_rows` rows whose
+    /// values are `values`, row after row, and `RETURNING key`, for `backend`. An upsert or an
+    /// INSERT that already returns columns is an [`Error::InvalidQuery`].
+    pub fn new(
         backend: &Backend,
-        mut insert: Insert,
+        insert: Insert,
         key: &'static str,
-        rows: impl ExactSizeIterator<Item = R>,
+        n_rows: usize,
+        values: impl ExactSizeIterator<Item = Value>,
     ) -> Result<Self> {
+        let insert = Self::keyed(insert, key)?;
+        let statement = render::insert_rows(backend, &insert, n_rows, values)?;
+        Self::rendered(backend, statement, insert.table, key, n_rows)
+    }
+
+    /// `insert` with `RETURNING key`, after checking that it is a plain INSERT.
+    pub(crate) fn keyed(mut insert: Insert, key: &'static str) -> Result<Insert> {
         if insert.on_conflict.is_some() || !insert.returning.is_empty() {
             return Err(Error::InvalidQuery(
                 "an INSERT that reports generated keys has no conflict clause and returns only \
@@ -74,10 +83,18 @@ impl KeyedInsert {
             ));
         }
         insert.returning = vec![key];
-        let mut rendered = 0;
-        let n_rows = rows.len();
-        let statement =
-            render::insert_rows(backend, &insert, n_rows, rows.inspect(|_| rendered += 1))?;
+        Ok(insert)
+    }
+
+    /// The keyed INSERT whose rendered `statement` (of an INSERT from [`KeyedInsert::keyed`]) has
+    /// `rows` rows.
+    pub(crate) fn rendered(
+        backend: &Backend,
+        statement: Statement,
+        table: &'static str,
+        key: &'static str,
+        rows: usize,
+    ) -> Result<Self> {
         let mut clause = String::from(" RETURNING ");
         render::quote_ident(backend.dialect, key, &mut clause);
         let returning_at = statement
@@ -90,9 +107,9 @@ impl KeyedInsert {
         Ok(Self {
             statement,
             returning_at,
-            table: insert.table,
+            table,
             key,
-            rows: rendered,
+            rows,
         })
     }
 

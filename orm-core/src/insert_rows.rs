@@ -20,13 +20,19 @@ pub trait InsertRows<M: Model>: Send {
     fn push_values(row: <Self::Rows as Iterator>::Item, out: &mut Vec<Value>);
 }
 
+/// The columns an INSERT of `M` sends, with their positions: every column but the auto-increment
+/// one, in column order.
+pub(crate) fn insert_columns<M: Model>() -> impl Iterator<Item = (usize, &'static str)> {
+    M::COLUMNS
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != M::AUTO_INCREMENT)
+        .map(|(i, c)| (i, c.name))
+}
+
 /// Pushes `row`'s insert values, copied through [`Model::column_value`].
 pub(crate) fn push_copied<M: Model>(row: &M, out: &mut Vec<Value>) {
-    out.extend(
-        (0..M::COLUMNS.len())
-            .filter(|&i| Some(i) != M::AUTO_INCREMENT)
-            .map(|i| row.column_value(i)),
-    );
+    out.extend(insert_columns::<M>().map(|(i, _)| row.column_value(i)));
 }
 
 /// Borrowed rows: read through [`Model::column_value`], values copied.
@@ -52,26 +58,24 @@ borrowed_rows! {
     [const N: usize] &'a [M; N];
 }
 
-impl<M: Model> InsertRows<M> for Vec<M> {
-    type Rows = std::vec::IntoIter<M>;
+/// Owned rows: consumed through [`Model::push_insert_values`], values moved.
+macro_rules! owned_rows {
+    ($([$($param:tt)*] $rows:ty => $iter:ty;)*) => {$(
+        impl<M: Model, $($param)*> InsertRows<M> for $rows {
+            type Rows = $iter;
 
-    fn into_rows(self) -> Self::Rows {
-        self.into_iter()
-    }
+            fn into_rows(self) -> Self::Rows {
+                self.into_iter()
+            }
 
-    fn push_values(row: M, out: &mut Vec<Value>) {
-        row.push_insert_values(out);
-    }
+            fn push_values(row: M, out: &mut Vec<Value>) {
+                row.push_insert_values(out);
+            }
+        }
+    )*};
 }
 
-impl<M: Model, const N: usize> InsertRows<M> for [M; N] {
-    type Rows = std::array::IntoIter<M, N>;
-
-    fn into_rows(self) -> Self::Rows {
-        self.into_iter()
-    }
-
-    fn push_values(row: M, out: &mut Vec<Value>) {
-        row.push_insert_values(out);
-    }
+owned_rows! {
+    [] Vec<M> => std::vec::IntoIter<M>;
+    [const N: usize] [M; N] => std::array::IntoIter<M, N>;
 }

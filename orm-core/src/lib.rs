@@ -22,6 +22,7 @@ pub mod render;
 mod row;
 mod row_shapes;
 pub mod scope;
+mod sql_texts;
 mod upsert;
 mod value;
 

@@ -26,19 +26,19 @@
 
 use std::any::TypeId;
 use std::future::Future;
-use std::sync::{LazyLock, PoisonError, RwLock};
 
 use crate::ast::{BinOp, ColumnRef, Delete, Expr, Insert, InsertIdReport, Update};
 use crate::dialect::{Backend, Dialect};
 use crate::error::{Error, Result};
 use crate::executor::{Executor, KeyedInsert};
-use crate::insert_rows::InsertRows;
+use crate::insert_rows::{InsertRows, insert_columns, push_copied};
 use crate::insert_sql;
 use crate::model::{KeyParam, Model};
 use crate::query::{AllColumns, Query};
 use crate::render::{self, Statement};
 use crate::row::Scalar;
 use crate::scope::Alias;
+use crate::sql_texts::SqlTexts;
 use crate::upsert::OnConflict;
 use crate::value::Value;
 
@@ -83,22 +83,13 @@ fn own_key<M: Model>(m: &M) -> Vec<Value> {
     M::PRIMARY_KEY.iter().map(|&i| m.column_value(i)).collect()
 }
 
-/// Columns sent by INSERT: every column but the auto-increment one.
-fn insert_columns<M: Model>() -> impl Iterator<Item = (usize, &'static str)> {
-    M::COLUMNS
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| Some(*i) != M::AUTO_INCREMENT)
-        .map(|(i, c)| (i, c.name))
-}
-
 /// Rows per multi-row INSERT for `columns` columns: under the bind limit, at most 1000.
 fn rows_per_statement(backend: &Backend, columns: usize) -> usize {
     (backend.dialect.max_params() / columns.max(1)).clamp(1, 1000)
 }
 
-/// An INSERT into `M`'s table of every column but the auto-increment one; its rows are rendered from
-/// the models by [`render_insert`].
+/// An INSERT into `M`'s table of every column but the auto-increment one (`rows` empty: the values
+/// come from the models, through `insert_sql`).
 fn insert_of<M: Model>() -> Insert {
     Insert {
         table: M::TABLE,
@@ -109,16 +100,10 @@ fn insert_of<M: Model>() -> Insert {
     }
 }
 
-/// Positions of the columns INSERT sends.
-fn insert_indexes<M: Model>() -> Vec<usize> {
-    insert_columns::<M>().map(|(i, _)| i).collect()
-}
-
 /// Renders `ins` with one row of values per model in `rows` (copied).
 fn render_insert<M: Model>(backend: &Backend, ins: &Insert, rows: &[M]) -> Result<Statement> {
     let mut values = Vec::with_capacity(rows.len() * ins.columns.len());
-    rows.iter()
-        .for_each(|m| <&[M] as InsertRows<M>>::push_values(m, &mut values));
+    rows.iter().for_each(|m| push_copied(m, &mut values));
     insert_sql::statement::<M>(backend, ins, rows.len(), values)
 }
 
@@ -219,7 +204,6 @@ pub trait ModelExt: Model + Sized {
                 return Ok(());
             }
             let backend = db.backend();
-            let per_chunk = rows_per_statement(&backend, insert_columns::<Self>().count());
             let returning = Self::AUTO_INCREMENT.map(|ai| Self::COLUMNS[ai].name);
             if returning.is_some() && !backend.insert_returning {
                 // MySQL without RETURNING: only a single-row insert reports its key reliably.
@@ -228,16 +212,14 @@ pub trait ModelExt: Model + Sized {
                 }
                 return Ok(());
             }
-            let idx = insert_indexes::<Self>();
             let Some(key) = returning else {
                 insert_chunks(db, &backend, &insert_of::<Self>(), &*rows).await?;
                 return Ok(());
             };
-            for chunk in rows.chunks_mut(per_chunk) {
-                let values = chunk
-                    .iter()
-                    .map(|m| idx.iter().map(move |&i| m.column_value(i)));
-                let insert = KeyedInsert::new(&backend, insert_of::<Self>(), key, values)?;
+            let keyed = KeyedInsert::keyed(insert_of::<Self>(), key)?;
+            for chunk in rows.chunks_mut(rows_per_statement(&backend, keyed.columns.len())) {
+                let st = render_insert(&backend, &keyed, chunk)?;
+                let insert = KeyedInsert::rendered(&backend, st, keyed.table, key, chunk.len())?;
                 let ids = db.insert_keys(insert).await?;
                 if ids.len() != chunk.len() {
                     return Err(unexpected(format!(
@@ -418,9 +400,7 @@ async fn find_key<M: Model, E: Executor + ?Sized>(db: &E, key: Vec<Value>) -> Re
 
 /// The SQL of `find` per model type and backend, rendered once (it depends on neither the key
 /// values nor anything else that changes at run time).
-type FindSql = foldhash::HashMap<(TypeId, Backend), Box<str>>;
-
-static FIND_SQL: LazyLock<RwLock<FindSql>> = LazyLock::new(RwLock::default);
+static FIND_SQL: SqlTexts<(TypeId, Backend)> = SqlTexts::new(1024);
 
 /// The SELECT of `M`'s row with primary key `key`. A key with a NULL (rendered `IS NULL`) or of the
 /// wrong length is rendered afresh (the latter fails in [`key_filter`]).
@@ -438,19 +418,11 @@ fn find_statement<M: Model>(backend: &Backend, key: Vec<Value>) -> Result<Statem
         .map(Value::into_bindable)
         .collect::<Result<Vec<_>>>()?;
     let id = (TypeId::of::<M>(), *backend);
-    let cached = FIND_SQL
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get(&id)
-        .map(|sql| String::from(&**sql));
-    if let Some(sql) = cached {
+    if let Some(sql) = FIND_SQL.get(&id) {
         return Ok(Statement { sql, params });
     }
     let st = render(params)?;
-    FIND_SQL
-        .write()
-        .unwrap_or_else(PoisonError::into_inner)
-        .insert(id, st.sql.as_str().into());
+    FIND_SQL.put(id, &st.sql);
     Ok(st)
 }
 

@@ -49,30 +49,32 @@ pub fn select(backend: &Backend, q: &Select) -> Result<Statement> {
 
 /// Renders an INSERT (one or more rows, optional upsert and RETURNING).
 pub fn insert(backend: &Backend, q: &Insert) -> Result<Statement> {
-    insert_rows(
-        backend,
-        q,
-        q.rows.len(),
-        q.rows.iter().map(|row| row.iter().cloned()),
-    )
-}
-
-fn check_row_len(row: usize, values: usize, columns: usize) -> Result<()> {
-    if values == columns {
-        return Ok(());
+    if let Some((i, row)) = (q.rows.iter().enumerate()).find(|(_, r)| r.len() != q.columns.len()) {
+        return Err(Error::InvalidQuery(format!(
+            "INSERT row {i} has {} values for {} columns",
+            row.len(),
+            q.columns.len()
+        )));
     }
-    Err(Error::InvalidQuery(format!(
-        "INSERT row {row} has {values} values for {columns} columns"
-    )))
+    let values: Vec<Value> = q.rows.iter().flatten().cloned().collect();
+    insert_rows(backend, q, q.rows.len(), values.into_iter())
 }
 
-/// The INSERT of `q` with `n_rows` rows of values from `rows` (`q.rows` is not read).
-pub(crate) fn insert_rows<R: ExactSizeIterator<Item = Value>>(
+/// The INSERT of `q` with `n_rows` rows whose values are `values`, row after row, one per column
+/// (`q.rows` is not read).
+pub(crate) fn insert_rows(
     backend: &Backend,
     q: &Insert,
     n_rows: usize,
-    rows: impl Iterator<Item = R>,
+    mut values: impl ExactSizeIterator<Item = Value>,
 ) -> Result<Statement> {
+    let columns = q.columns.len();
+    if values.len() != n_rows.saturating_mul(columns) {
+        return Err(Error::InvalidQuery(format!(
+            "an INSERT of {n_rows} rows of {columns} columns got {} values",
+            values.len()
+        )));
+    }
     let d = backend.dialect;
     if n_rows == 0 {
         return Err(Error::InvalidQuery("INSERT with no rows".into()));
@@ -94,15 +96,14 @@ pub(crate) fn insert_rows<R: ExactSizeIterator<Item = Value>>(
         w.ident_list(&q.columns);
         w.push(") VALUES ");
         // `($n, ..), ` per row: the text and parameter lists grow once.
-        let values = n_rows.saturating_mul(q.columns.len());
-        w.reserve(values.saturating_mul(7).saturating_add(n_rows * 4), values);
-        for (i, row) in rows.enumerate() {
-            check_row_len(i, row.len(), q.columns.len())?;
+        let params = n_rows.saturating_mul(columns);
+        w.reserve(params.saturating_mul(7).saturating_add(n_rows * 4), params);
+        for i in 0..n_rows {
             if i > 0 {
                 w.push(", ");
             }
             w.push("(");
-            for (j, v) in row.enumerate() {
+            for (j, v) in values.by_ref().take(columns).enumerate() {
                 if j > 0 {
                     w.push(", ");
                 }

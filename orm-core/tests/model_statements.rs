@@ -158,8 +158,8 @@ fn keyed_inserts_are_plain_inserts() {
         on_conflict: None,
         returning: vec!["id"],
     };
-    let one = || std::iter::once(std::iter::once(Value::I64(1)));
-    let err = KeyedInsert::new(&Backend::SQLITE, upsert.clone(), "id", one()).unwrap_err();
+    let one = || std::iter::once(Value::I64(1));
+    let err = KeyedInsert::new(&Backend::SQLITE, upsert.clone(), "id", 1, one()).unwrap_err();
     assert!(matches!(err, Error::InvalidQuery(_)), "{err:?}");
     upsert.returning.clear();
     upsert.on_conflict = Some(orm_core::ast::OnConflict {
@@ -167,7 +167,7 @@ fn keyed_inserts_are_plain_inserts() {
         action: orm_core::ast::ConflictAction::DoNothing,
         report: orm_core::ast::InsertIdReport::Default,
     });
-    let err = KeyedInsert::new(&Backend::SQLITE, upsert, "id", one()).unwrap_err();
+    let err = KeyedInsert::new(&Backend::SQLITE, upsert, "id", 1, one()).unwrap_err();
     assert!(matches!(err, Error::InvalidQuery(_)), "{err:?}");
 }
 

@@ -121,11 +121,10 @@ pub fn create_table(
     }
     w.push(")");
     match d {
-        // Binary NO PAD collations: `'a' = 'a '` is false, as on PostgreSQL and SQLite.
-        Dialect::MySql if backend.mariadb => {
-            w.push(" ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin")
+        Dialect::MySql => {
+            w.push(" ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=");
+            w.push(backend.mysql_text_collation());
         }
-        Dialect::MySql => w.push(" ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin"),
         Dialect::Sqlite => w.push(" STRICT"),
         Dialect::Postgres => {}
     }

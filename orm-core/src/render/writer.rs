@@ -115,7 +115,7 @@ impl<'b> Writer<'b> {
     }
 
     /// Makes room for `sql` more bytes of text and `params` more parameters.
-    pub fn reserve(&mut self, sql: usize, params: usize) {
+    pub(crate) fn reserve(&mut self, sql: usize, params: usize) {
         self.sql.reserve(sql);
         self.params.reserve(params);
     }
@@ -139,7 +139,7 @@ impl<'b> Writer<'b> {
         let max = self.backend.dialect.max_params();
         if self.params.len() > max {
             return Err(Error::InvalidQuery(format!(
-                "the statement binds {} parameters; {} accepts at most {max} (split the batch)",
+                "the statement binds {} parameters; {} accepts at most {max} in one statement",
                 self.params.len(),
                 self.backend.dialect
             )));

@@ -324,8 +324,8 @@ mod tests {
             on_conflict: None,
             returning: vec![],
         };
-        let values = (0..rows).map(|i| std::iter::once(Value::String(format!("{tag}{i}"))));
-        KeyedInsert::new(&Backend::SQLITE, table, "id", values).unwrap()
+        let values = (0..rows).map(|i| Value::String(format!("{tag}{i}")));
+        KeyedInsert::new(&Backend::SQLITE, table, "id", rows, values).unwrap()
     }
 
     fn count(conn: &Connection) -> i64 {

@@ -142,11 +142,8 @@ impl Writer<'_> {
                 self.push(" FROM JSON_TABLE(?, '$[*]' COLUMNS (`v` ");
                 self.push(column);
                 if text {
-                    self.push(if self.backend.mariadb {
-                        " COLLATE utf8mb4_nopad_bin"
-                    } else {
-                        " COLLATE utf8mb4_0900_bin"
-                    });
+                    self.push(" COLLATE ");
+                    self.push(self.backend.mysql_text_collation());
                 }
                 self.push(" PATH '$')) AS `orm_list`)");
             }
