@@ -130,9 +130,7 @@ fn without_returning(
     insert: &KeyedInsert,
     aliases: &Mutex<RowidAliases>,
 ) -> Result<Option<Vec<i64>>> {
-    // A first look, outside any transaction, spares the transaction where the key column cannot be
-    // a rowid alias; `rowid_alias` decides inside it.
-    if insert.rows() == 0 || key_column(conn, None, insert).is_none_or(|c| !c.may_be_alias()) {
+    if !worth_a_transaction(conn, insert, aliases)? {
         return Ok(None);
     }
     let scope = if conn.is_autocommit() {
@@ -163,6 +161,48 @@ fn without_returning(
             Err(e)
         }
     }
+}
+
+/// A first look, outside any transaction, that spares opening one when the answer is already no:
+/// the key column cannot be a rowid alias, this connection found it is not one and neither schema
+/// changed since, or the table is in an attached database and the batch is small. Falling back to
+/// RETURNING is always correct, so a stale look costs time only; [`rowid_alias`] decides inside
+/// the transaction.
+fn worth_a_transaction(
+    conn: &Connection,
+    insert: &KeyedInsert,
+    aliases: &Mutex<RowidAliases>,
+) -> Result<bool> {
+    if insert.rows() == 0 || key_column(conn, None, insert).is_none_or(|c| !c.may_be_alias()) {
+        return Ok(false);
+    }
+    let known_other = {
+        let aliases = aliases.lock().unwrap_or_else(PoisonError::into_inner);
+        (aliases.known.get(&(insert.table(), insert.key())) == Some(&KeyKind::Other))
+            .then_some(aliases.versions)
+    };
+    if let Some(versions) = known_other
+        && versions == schema_versions(conn)?
+    {
+        return Ok(false);
+    }
+    Ok(insert.rows() >= MIN_ROWS_TO_CHECK_SCHEMA || in_tracked_schema(conn, insert))
+}
+
+/// The `main` and `temp` schema versions.
+fn schema_versions(conn: &Connection) -> Result<Option<(i64, i64)>> {
+    Ok(Some((
+        schema_version(conn, "PRAGMA main.schema_version")?,
+        schema_version(conn, "PRAGMA temp.schema_version")?,
+    )))
+}
+
+/// `true` when the statement finds `insert`'s table in `temp` or `main`, whose schema versions are
+/// tracked (it looks there first, then in attached databases).
+fn in_tracked_schema(conn: &Connection, insert: &KeyedInsert) -> bool {
+    ["temp", "main"]
+        .into_iter()
+        .any(|schema| key_column(conn, Some(schema), insert).is_some())
 }
 
 /// What the schema says about a key column.
@@ -212,10 +252,7 @@ fn rowid_alias(
     if column.autoincrement {
         return Ok(KeyKind::Autoincrement);
     }
-    let versions = Some((
-        schema_version(conn, "PRAGMA main.schema_version")?,
-        schema_version(conn, "PRAGMA temp.schema_version")?,
-    ));
+    let versions = schema_versions(conn)?;
     let mut aliases = aliases.lock().unwrap_or_else(PoisonError::into_inner);
     if aliases.versions != versions {
         aliases.known.clear();
@@ -226,11 +263,7 @@ fn rowid_alias(
     if let Some(&known) = aliases.known.get(&(insert.table(), insert.key())) {
         return Ok(known);
     }
-    // The statement finds the table in `temp` first, then `main`, then attached databases, whose
-    // schema versions are not tracked here.
-    let tracked = ["temp", "main"]
-        .into_iter()
-        .any(|schema| key_column(conn, Some(schema), insert).is_some());
+    let tracked = in_tracked_schema(conn, insert);
     if !tracked && insert.rows() < MIN_ROWS_TO_CHECK_SCHEMA {
         return Ok(KeyKind::Other);
     }
