@@ -287,13 +287,16 @@ impl PgConn {
         let read = self
             .io
             .drive(async {
+                // After a decode error the rest is read and discarded: nothing else reads this
+                // connection's socket, and the server must finish before it is reused.
                 let mut rows = pin!(rows);
+                let mut failed = None;
                 while let Some(row) = rows.try_next().await? {
-                    if let Err(e) = on_row(PgRow(&row)) {
-                        return Ok(Err(e));
+                    if failed.is_none() {
+                        failed = on_row(PgRow(&row)).err();
                     }
                 }
-                Ok(Ok(rows.rows_affected().unwrap_or(0)))
+                Ok(failed.map_or_else(|| Ok(rows.rows_affected().unwrap_or(0)), Err))
             })
             .await;
         read.unwrap_or_else(|e| Err(self.fail(e)))

@@ -6,8 +6,9 @@
 //!   took from its `RowStream`, and this side takes the next row only once the reader took the
 //!   previous one.
 //! - The connection is in flight from before the statement is sent until its result is read to the
-//!   end. A decode error stops reading and drops tokio-postgres' `RowStream`, which discards the
-//!   rest of the result on its own, so the connection stays usable (as in `fetch_all`).
+//!   end. After a decode error the rest of the result is read and discarded before the error is
+//!   returned: the connection's socket is read only by its user, so a result left unread would
+//!   keep the server mid-query while the connection sat in the pool (as in `fetch_all`).
 //! - A stream dropped midway leaves the connection marked in flight: later statements on the same
 //!   connection still run (the connection reads and discards the abandoned rows first), but the
 //!   pool does not reuse it; discarding it cancels the query on the server if it is still running.
@@ -39,16 +40,21 @@ impl PgConn {
         let read = self
             .io
             .drive(async {
+                // After a decode error the rest is read and discarded (see the module docs).
                 let mut rows = pin!(rows);
                 let mut sent = 0;
+                let mut failed = None;
                 while let Some(row) = rows.try_next().await? {
+                    if failed.is_some() {
+                        continue;
+                    }
                     match T::from_row(&PgRow(&row)) {
                         Ok(row) => sink.send(row).await,
-                        Err(e) => return Ok(Err(e)),
+                        Err(e) => failed = Some(e),
                     }
                     sent += 1;
                 }
-                Ok(Ok(sent))
+                Ok(failed.map_or(Ok(sent), Err))
             })
             .await;
         self.in_flight = false;

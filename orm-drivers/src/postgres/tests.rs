@@ -377,6 +377,46 @@ async fn decoding_into_the_wrong_type_names_the_column() {
     assert_usable(&mut c).await;
 }
 
+/// A decode error early in a large result reads the rest before returning: nothing else reads the
+/// socket, so a result left unread would hold the server mid-query while the connection sits idle
+/// in the pool.
+#[tokio::test]
+async fn a_decode_error_reads_the_rest_of_the_result() {
+    let mut c = connect!();
+    let mut observer = connect!();
+    let pid = backend_pid(&mut c).await;
+    let big = "SELECT repeat('x', 1000) AS v FROM generate_series(1, 20000)";
+    let err = c
+        .fetch_all::<Scalar<i32>>(Statement::text(big))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    let streamed = {
+        let c = &mut *c;
+        let mut rows = crate::stream::feed(|sink| async move {
+            c.stream::<Scalar<i32>>(Statement::text(big), &sink)
+                .await
+                .map(drop)
+        });
+        rows.try_next().await
+    };
+    assert!(
+        matches!(streamed, Err(Error::Decode { .. })),
+        "{streamed:?}"
+    );
+    let state: String = scalar(
+        &mut observer,
+        Statement {
+            sql: "SELECT state FROM pg_stat_activity WHERE pid = $1".into(),
+            params: vec![Value::I32(pid)],
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(state, "idle", "the server finished the query");
+    assert_usable(&mut c).await;
+}
+
 #[tokio::test]
 async fn values_that_do_not_fit_the_parameter_type_are_encode_errors() {
     let mut c = connect!();
