@@ -4,17 +4,14 @@
 //! - [`AnyPool`] wraps a `deadpool::managed::Pool` of the backend's manager, with finite wait and
 //!   create timeouts (each manager bounds its recycle step itself). A wait timeout is
 //!   `Error::PoolTimeout`, a create timeout is `Error::Connect`, a closed pool is
-//!   `Error::PoolClosed`; backend errors pass through. A checkout asks the pool once and arms its
-//!   wait timer only when no connection was free at once; it waits its turn behind the tasks
-//!   already waiting.
+//!   `Error::PoolClosed`; backend errors pass through. The wait timeout covers waiting for a free
+//!   slot only (its timer is registered only when none is free at once), not opening or checking a
+//!   connection; a checkout waits its turn behind the tasks already waiting.
 //! - Recycling (in each manager) resets a connection that is not reusable and discards it when the
 //!   reset fails, so a checked-out connection is clean.
 //! - [`AnyConn`] forwards to the backend's [`Conn`] and wraps every statement, BEGIN, COMMIT and
 //!   ROLLBACK in its tracing span (see [`crate::instrument`]).
 
-use std::future::{Future, poll_fn};
-use std::pin::pin;
-use std::task::Poll;
 use std::time::Duration;
 
 use deadpool::Runtime;
@@ -137,17 +134,20 @@ impl AnyPool {
         let map = |e| pool_error(e, &timeouts);
         match self {
             #[cfg(feature = "postgres")]
-            AnyPool::Postgres(p) => checkout(p, &timeouts)
+            AnyPool::Postgres(p) => p
+                .timeout_get(&timeouts)
                 .await
                 .map(AnyConn::Postgres)
                 .map_err(map),
             #[cfg(feature = "mysql")]
-            AnyPool::MySql(p) => checkout(p, &timeouts)
+            AnyPool::MySql(p) => p
+                .timeout_get(&timeouts)
                 .await
                 .map(AnyConn::MySql)
                 .map_err(map),
             #[cfg(feature = "sqlite")]
-            AnyPool::Sqlite(p) => checkout(p, &timeouts)
+            AnyPool::Sqlite(p) => p
+                .timeout_get(&timeouts)
                 .await
                 .map(AnyConn::Sqlite)
                 .map_err(map),
@@ -173,30 +173,6 @@ impl AnyPool {
     pub(crate) fn is_closed(&self) -> bool {
         dispatch!(self, AnyPool, p => p.is_closed())
     }
-}
-
-/// Checks a connection out of `pool`, waiting at most `timeouts.wait` (in turn behind the tasks
-/// already waiting). The wait timer is armed only once the first poll finds no free connection: a
-/// checkout that succeeds at once sets up no timer, and a contended one asks the pool only once.
-async fn checkout<M: Manager<Error = Error>>(
-    pool: &Pool<M>,
-    timeouts: &Timeouts,
-) -> Result<Object<M>, PoolError<Error>> {
-    let unbounded = Timeouts {
-        wait: None,
-        ..*timeouts
-    };
-    let mut get = pin!(pool.timeout_get(&unbounded));
-    let Some(wait) = timeouts.wait else {
-        return get.await;
-    };
-    let first = poll_fn(|cx| Poll::Ready(get.as_mut().poll(cx))).await;
-    if let Poll::Ready(done) = first {
-        return done;
-    }
-    tokio::time::timeout(wait, get)
-        .await
-        .unwrap_or(Err(PoolError::Timeout(TimeoutType::Wait)))
 }
 
 fn pool_error(e: PoolError<Error>, timeouts: &Timeouts) -> Error {

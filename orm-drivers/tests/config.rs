@@ -182,6 +182,43 @@ async fn connect_errors_never_show_a_password() {
     }
 }
 
+/// The acquire timeout bounds waiting for a free connection, not opening one: a server that
+/// accepts and never answers fails with the connect timeout, even when it is the longer one.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+#[tokio::test]
+async fn opening_a_connection_is_bounded_by_the_connect_timeout() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let silent = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let mut urls = Vec::new();
+    if cfg!(feature = "postgres") {
+        urls.push(format!("postgres://u@127.0.0.1:{port}/db"));
+    }
+    if cfg!(feature = "mysql") {
+        urls.push(format!("mysql://u@127.0.0.1:{port}/db"));
+    }
+    for url in urls {
+        let started = std::time::Instant::now();
+        let err = Database::builder(&url)
+            .acquire_timeout(Duration::from_millis(100))
+            .connect_timeout(Duration::from_millis(600))
+            .build()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Connect { .. }), "{url}: {err:?}");
+        assert!(
+            started.elapsed() >= Duration::from_millis(500),
+            "{url}: {err:?}"
+        );
+    }
+    silent.abort();
+}
+
 /// A URL for a backend that is not compiled in is a configuration error, not a panic.
 #[cfg(not(all(feature = "postgres", feature = "mysql")))]
 #[tokio::test]
