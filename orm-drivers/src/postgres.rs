@@ -218,7 +218,15 @@ impl PgConn {
     /// Maps a driver error, recording what it says about the connection: lost (broken) or, for a
     /// server error inside a transaction, the transaction aborted.
     fn fail(&mut self, e: tokio_postgres::Error) -> Error {
-        let err = error::map(e);
+        let mut err = error::map(e);
+        // The session ended (a FATAL error of any class, such as an idle-session timeout): the
+        // connection is lost whatever the error says.
+        if !self.io.is_open() && !err.is_disconnected() {
+            err = Error::disconnected(
+                format!("the server ended the session: {err}"),
+                Some(Box::new(err)),
+            );
+        }
         if err.is_disconnected() {
             self.broken = true;
             self.health.record(&err);

@@ -377,6 +377,20 @@ async fn decoding_into_the_wrong_type_names_the_column() {
     assert_usable(&mut c).await;
 }
 
+/// A session the server ends with a FATAL error outside the usual disconnect classes (here the
+/// idle-session timeout, 57P05) is a lost connection: `Disconnected`, never reused.
+#[tokio::test]
+async fn a_session_ended_by_the_server_is_disconnected() {
+    let mut c = connect!();
+    exec(&mut c, "SET idle_session_timeout = '50ms'").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let err = scalar::<i32>(&mut c, Statement::text("SELECT 1"))
+        .await
+        .unwrap_err();
+    assert!(err.is_disconnected(), "{err:?}");
+    assert!(!c.is_reusable());
+}
+
 /// A decode error early in a large result reads the rest before returning: nothing else reads the
 /// socket, so a result left unread would hold the server mid-query while the connection sits idle
 /// in the pool.
