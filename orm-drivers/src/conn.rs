@@ -17,7 +17,7 @@
 
 use std::future::Future;
 
-use orm_core::{Backend, ExecResult, FromRow, Result, Statement};
+use orm_core::{Backend, ExecResult, FromRow, KeyedInsert, Result, Statement};
 
 use crate::stream::RowSink;
 
@@ -73,6 +73,18 @@ pub(crate) trait Conn: Send + Sync + 'static {
         st: Statement,
         rows: &RowSink<T>,
     ) -> impl Future<Output = Result<u64>> + Send;
+
+    /// Runs a multi-row INSERT and returns its generated keys in row order: by default through its
+    /// RETURNING clause (a backend may know a cheaper way, see `sqlite::insert`).
+    fn insert_keys(&mut self, insert: KeyedInsert) -> impl Future<Output = Result<Vec<i64>>> + Send
+    where
+        Self: Send,
+    {
+        async move {
+            let returned = self.fetch_all(insert.into_statement()).await?;
+            Ok(KeyedInsert::keys_in_row_order(returned))
+        }
+    }
 
     /// Starts a transaction (`depth == 0`) or a savepoint `sp_<depth>` (`depth > 0`).
     fn begin(&mut self, depth: u32, opts: TxOptions) -> impl Future<Output = Result<()>> + Send;

@@ -246,15 +246,10 @@ impl AnyConn {
     }
 
     /// Runs a multi-row INSERT and returns its generated keys in row order (see
-    /// [`orm_core::Executor::insert_keys`]): SQLite's own way, or the RETURNING clause.
+    /// [`orm_core::Executor::insert_keys`] and `Conn::insert_keys`).
     pub(crate) async fn insert_keys(&mut self, insert: KeyedInsert) -> Result<Vec<i64>> {
-        #[cfg(feature = "sqlite")]
-        if let AnyConn::Sqlite(c) = self {
-            let span = query_span(Dialect::Sqlite, &insert.statement().sql);
-            return traced(span, c.insert_keys(insert)).await;
-        }
-        let returned = self.fetch_all(insert.into_statement()).await?;
-        Ok(KeyedInsert::keys_in_row_order(returned))
+        let span = query_span(self.backend().dialect, &insert.statement().sql);
+        dispatch!(self, AnyConn, c => traced(span, c.insert_keys(insert)).await)
     }
 
     /// The span of a transaction-control statement: `top` at depth 0, `<nested> sp_<depth>` below.

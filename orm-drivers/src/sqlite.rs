@@ -91,6 +91,14 @@ impl Conn for SqliteConn {
         Backend::SQLITE
     }
 
+    /// In one job on the worker, without RETURNING where SQLite guarantees the keys (see `insert`).
+    async fn insert_keys(&mut self, insert: KeyedInsert) -> Result<Vec<i64>> {
+        let aliases = Arc::clone(&self.aliases);
+        self.worker
+            .run(move |c| insert::insert_keys(c, &insert, &aliases))
+            .await
+    }
+
     async fn execute(&mut self, st: Statement) -> Result<ExecResult> {
         self.worker.run(move |c| exec::execute(c, &st)).await
     }
@@ -132,16 +140,5 @@ impl Conn for SqliteConn {
 
     async fn ping(&mut self) -> Result<()> {
         self.worker.run(|_| Ok(())).await
-    }
-}
-
-impl SqliteConn {
-    /// Runs a multi-row INSERT and returns its generated keys in row order, in one job (see
-    /// `insert`).
-    pub(crate) async fn insert_keys(&mut self, insert: KeyedInsert) -> Result<Vec<i64>> {
-        let aliases = Arc::clone(&self.aliases);
-        self.worker
-            .run(move |c| insert::insert_keys(c, &insert, &aliases))
-            .await
     }
 }
