@@ -80,8 +80,8 @@ pub(crate) async fn recycle<C: Conn>(
     if conn.is_reusable() && !health.needs_ping(metrics) {
         return Ok(());
     }
-    let checking = Box::pin(check(conn, metrics, health));
-    tokio::time::timeout(limit, checking)
+    // On the heap with its timer: the pool embeds this future in every checkout's.
+    Box::pin(tokio::time::timeout(limit, check(conn, metrics, health)))
         .await
         .unwrap_or_else(|_| {
             tracing::debug!(target: "orm::pool", ?limit, "discarding a pooled connection that did not answer in time");

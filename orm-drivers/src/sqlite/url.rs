@@ -92,8 +92,9 @@ impl SqliteUrl {
                 },
                 other => {
                     return Err(invalid(format!(
-                        "unknown SQLite URL parameter `{other}`; expected mode, cache, max_connections, \
-                         acquire_timeout, connect_timeout, statement_cache_capacity, busy_timeout or sqlite_spin"
+                        "unknown SQLite URL parameter `{other}`; expected mode, cache or one of \
+                         the pool's: {}",
+                        crate::config::OWN_PARAMS.join(", ")
                     )));
                 }
             }

@@ -148,11 +148,6 @@ mod tests {
         drop(tx);
         assert_eq!(Pace::new(true).answer(Instant::now(), rx).await, None);
     }
-}
-
-#[cfg(test)]
-mod thread_tests {
-    use super::*;
 
     #[test]
     fn the_thread_gets_its_jobs_and_stops_when_the_handle_is_gone() {
