@@ -24,7 +24,8 @@ use crate::value::Value;
 /// How many INSERT texts are kept at most.
 const CAPACITY: usize = 64;
 
-static TEXTS: SqlTexts<(TypeId, Backend, usize, Option<&'static str>)> = SqlTexts::new(CAPACITY);
+static TEXTS: SqlTexts<(TypeId, Backend, usize, Option<&'static str>), Box<str>> =
+    SqlTexts::new(CAPACITY);
 
 /// `ins` (an INSERT of `M`'s insert columns) of `n_rows` rows whose values are `values`, row after
 /// row.
@@ -51,14 +52,14 @@ pub(crate) fn statement<M: Model>(
     );
     let Some(sql) = TEXTS.get(&key) else {
         let st = render::insert_rows(backend, ins, n_rows, values.into_iter())?;
-        TEXTS.put(key, &st.sql);
+        TEXTS.put(key, (*st.sql).into());
         return Ok(st);
     };
     for v in &mut values {
-        *v = std::mem::replace(v, Value::Null).into_bindable()?;
+        v.make_bindable()?;
     }
     Ok(Statement {
-        sql,
+        sql: String::from(sql).into(),
         params: values,
     })
 }

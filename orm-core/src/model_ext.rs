@@ -25,6 +25,7 @@
 //!   repeats a conflict key updates the row twice on MySQL and SQLite and is an error on PostgreSQL.
 
 use std::any::TypeId;
+use std::borrow::Cow;
 use std::future::Future;
 
 use crate::ast::{BinOp, ColumnRef, Delete, Expr, Insert, InsertIdReport, Update};
@@ -398,31 +399,35 @@ async fn find_key<M: Model, E: Executor + ?Sized>(db: &E, key: Vec<Value>) -> Re
     db.fetch_optional(st).await
 }
 
-/// The SQL of `find` per model type and backend, rendered once (it depends on neither the key
-/// values nor anything else that changes at run time).
-static FIND_SQL: SqlTexts<(TypeId, Backend)> = SqlTexts::new(1024);
+/// The SQL of `find` per model type and backend, rendered once for the life of the program (it
+/// depends on neither the key values nor anything else that changes at run time) and handed out
+/// without a copy. Its keys are bounded by the program's model types times the backends, so the
+/// store has no capacity and each text is leaked once.
+static FIND_SQL: SqlTexts<(TypeId, Backend), &'static str> = SqlTexts::new(usize::MAX);
 
 /// The SELECT of `M`'s row with primary key `key`. A key with a NULL (rendered `IS NULL`) or of the
 /// wrong length is rendered afresh (the latter fails in [`key_filter`]).
-fn find_statement<M: Model>(backend: &Backend, key: Vec<Value>) -> Result<Statement> {
+fn find_statement<M: Model>(backend: &Backend, mut key: Vec<Value>) -> Result<Statement> {
     let render = |key| {
         let mut select = Query::<M>::new().into_select();
         select.filter = Some(key_filter::<M>(key)?);
         render::select(backend, &select)
     };
-    if key.len() != M::PRIMARY_KEY.len() || key.iter().any(|v| matches!(v, Value::Null)) {
+    if key.len() != M::PRIMARY_KEY.len() || key.iter().any(Value::is_null) {
         return render(key);
     }
-    let params = key
-        .into_iter()
-        .map(Value::into_bindable)
-        .collect::<Result<Vec<_>>>()?;
+    for v in &mut key {
+        v.make_bindable()?;
+    }
     let id = (TypeId::of::<M>(), *backend);
     if let Some(sql) = FIND_SQL.get(&id) {
-        return Ok(Statement { sql, params });
+        return Ok(Statement {
+            sql: Cow::Borrowed(sql),
+            params: key,
+        });
     }
-    let st = render(params)?;
-    FIND_SQL.put(id, &st.sql);
+    let st = render(key)?;
+    FIND_SQL.put_with(id, || Box::leak(Box::from(&*st.sql)));
     Ok(st)
 }
 

@@ -90,7 +90,10 @@ impl Raw {
             .cloned()
             .map(Value::into_bindable)
             .collect::<Result<_>>()?;
-        Ok(Statement { sql, params })
+        Ok(Statement {
+            sql: sql.into(),
+            params,
+        })
     }
 
     /// Runs the statement; returns rows affected (rows matched, for UPDATE, on every backend).

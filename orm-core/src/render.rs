@@ -15,6 +15,8 @@ mod writer;
 pub use ddl::{create_table, drop_table};
 pub use writer::{Writer, quote_ident};
 
+use std::borrow::Cow;
+
 use crate::ast::{ConflictAction, Delete, Insert, InsertIdReport, Select, Update};
 use crate::dialect::{Backend, Dialect};
 use crate::error::{Error, Result};
@@ -23,8 +25,9 @@ use crate::value::Value;
 /// SQL text in the backend's placeholder style plus its parameters, ready for a driver.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Statement {
-    /// SQL text.
-    pub sql: String,
+    /// SQL text: borrowed when it is a text rendered once for the whole program (a model's
+    /// primary-key lookup), owned otherwise.
+    pub sql: Cow<'static, str>,
     /// One bound value per placeholder, in order; already checked by [`Value::into_bindable`].
     pub params: Vec<Value>,
 }
@@ -33,7 +36,7 @@ impl Statement {
     /// A statement without parameters.
     pub fn text(sql: impl Into<String>) -> Self {
         Self {
-            sql: sql.into(),
+            sql: Cow::Owned(sql.into()),
             params: Vec::new(),
         }
     }

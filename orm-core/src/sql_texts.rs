@@ -1,22 +1,25 @@
 //! SQL texts rendered once and reused: for statements whose text depends only on a key (a model
 //! type, the backend, a row count, ...), never on the values bound to it.
 //!
-//! Contract: [`SqlTexts::get`] hands out a copy of the text stored for a key; [`SqlTexts::put`]
-//! stores one, first emptying the store when it holds its capacity (programs render a handful of
-//! shapes, so a full store is a program rendering unbounded ones). Safe to share between threads.
+//! Contract: [`SqlTexts::get`] hands out a clone of the text stored for a key (a `&'static str` for
+//! a store of leaked texts, a copy for a store of owned ones); [`SqlTexts::put`] stores one unless
+//! one is stored already, first emptying the store when it holds its capacity (programs render a
+//! handful of shapes, so a full store is a program rendering unbounded ones). A store of leaked
+//! texts must have keys bounded by the program itself (model types times backends) and no
+//! capacity, so that no text is leaked twice. Safe to share between threads.
 
 use std::hash::Hash;
 use std::sync::{LazyLock, PoisonError, RwLock};
 
-type Map<K> = foldhash::HashMap<K, Box<str>>;
+type Map<K, T> = foldhash::HashMap<K, T>;
 
-/// A process-wide store of rendered SQL texts (see the module docs).
-pub(crate) struct SqlTexts<K> {
-    map: LazyLock<RwLock<Map<K>>>,
+/// A process-wide store of rendered SQL texts of type `T` (see the module docs).
+pub(crate) struct SqlTexts<K, T> {
+    map: LazyLock<RwLock<Map<K, T>>>,
     capacity: usize,
 }
 
-impl<K: Hash + Eq> SqlTexts<K> {
+impl<K: Hash + Eq, T: Clone> SqlTexts<K, T> {
     /// An empty store keeping at most `capacity` texts.
     pub(crate) const fn new(capacity: usize) -> Self {
         SqlTexts {
@@ -26,18 +29,26 @@ impl<K: Hash + Eq> SqlTexts<K> {
     }
 
     /// The text stored for `key`.
-    pub(crate) fn get(&self, key: &K) -> Option<String> {
+    pub(crate) fn get(&self, key: &K) -> Option<T> {
         let map = self.map.read().unwrap_or_else(PoisonError::into_inner);
-        map.get(key).map(|sql| String::from(&**sql))
+        map.get(key).cloned()
     }
 
     /// Stores `sql` for `key`.
-    pub(crate) fn put(&self, key: K, sql: &str) {
+    pub(crate) fn put(&self, key: K, sql: T) {
+        self.put_with(key, || sql);
+    }
+
+    /// Stores `make()` for `key` unless a text is stored for it already (`make` is then not called).
+    pub(crate) fn put_with(&self, key: K, make: impl FnOnce() -> T) {
         let mut map = self.map.write().unwrap_or_else(PoisonError::into_inner);
+        if map.contains_key(&key) {
+            return;
+        }
         if map.len() >= self.capacity {
             map.clear();
         }
-        map.insert(key, sql.into());
+        map.insert(key, make());
     }
 }
 
@@ -47,11 +58,11 @@ mod tests {
 
     #[test]
     fn keeps_at_most_its_capacity() {
-        let texts = SqlTexts::<u8>::new(2);
-        texts.put(1, "a");
-        texts.put(2, "b");
+        let texts = SqlTexts::<u8, Box<str>>::new(2);
+        texts.put(1, "a".into());
+        texts.put(2, "b".into());
         assert_eq!(texts.get(&1).as_deref(), Some("a"));
-        texts.put(3, "c");
+        texts.put(3, "c".into());
         assert_eq!(texts.get(&1), None, "emptied when full");
         assert_eq!(texts.get(&3).as_deref(), Some("c"));
     }

@@ -49,24 +49,30 @@ impl Value {
     /// The value as drivers bind it: `U64` becomes `I64`, or an [`Error::Encode`](crate::Error::Encode)
     /// when it does not fit (never a silent wrap). A list is checked element by element (and copied
     /// only when one of them changes); a list inside a list is an `Error::Encode`.
-    pub fn into_bindable(self) -> crate::Result<Value> {
+    pub fn into_bindable(mut self) -> crate::Result<Value> {
+        self.make_bindable()?;
+        Ok(self)
+    }
+
+    /// [`Value::into_bindable`] in place: a value other than a `U64` or a list is left untouched at
+    /// the cost of one comparison. On error the value is left as it was.
+    pub fn make_bindable(&mut self) -> crate::Result<()> {
         match self {
-            Value::U64(v) => i64::try_from(v)
-                .map(Value::I64)
-                .map_err(|_| crate::Error::Encode {
+            Value::U64(v) => {
+                let v = *v;
+                *self = Value::I64(i64::try_from(v).map_err(|_| crate::Error::Encode {
                     message: format!(
                         "u64 value {v} does not fit in a signed 64-bit column (max {})",
                         i64::MAX
                     ),
-                }),
-            Value::List(items) => {
+                })?);
+            }
+            Value::List(items)
                 if items
                     .iter()
-                    .all(|v| !matches!(v, Value::U64(_) | Value::List(_)))
-                {
-                    return Ok(Value::List(items));
-                }
-                items
+                    .any(|v| matches!(v, Value::U64(_) | Value::List(_))) =>
+            {
+                let checked = items
                     .iter()
                     .map(|v| match v {
                         Value::List(_) => Err(crate::Error::Encode {
@@ -74,11 +80,12 @@ impl Value {
                         }),
                         v => v.clone().into_bindable(),
                     })
-                    .collect::<crate::Result<Arc<[Value]>>>()
-                    .map(Value::List)
+                    .collect::<crate::Result<Arc<[Value]>>>()?;
+                *self = Value::List(checked);
             }
-            other => Ok(other),
+            _ => {}
         }
+        Ok(())
     }
 
     /// A short type name, for error messages.

@@ -4,6 +4,7 @@
 #[path = "common/fixtures.rs"]
 mod fixtures;
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::pin::pin;
 use std::sync::Mutex;
@@ -94,7 +95,14 @@ fn find_reuses_the_sql_the_query_builder_renders() {
                 .filter(User::ID.eq(id))
                 .to_statement(&backend)
                 .unwrap();
-            assert_eq!(db.take(), vec![want], "{backend:?}");
+            let seen = db.take();
+            assert_eq!(seen, vec![want], "{backend:?}");
+            if id != 7 {
+                assert!(
+                    matches!(seen[0].sql, Cow::Borrowed(_)),
+                    "a rendered find text is handed out without a copy"
+                );
+            }
         }
         for name in ["a", "b"] {
             assert_eq!(now(Tag::find(&db, name)).unwrap(), None);

@@ -248,6 +248,28 @@ fn a_list_inside_a_list_is_an_encode_error() {
 }
 
 #[test]
+fn make_bindable_converts_in_place_and_keeps_the_value_on_error() {
+    let mut v = Value::U64(7);
+    v.make_bindable().unwrap();
+    assert_eq!(v, Value::I64(7));
+    let mut list = Value::List(vec![Value::U64(1), Value::I64(2)].into());
+    list.make_bindable().unwrap();
+    assert_eq!(list, Value::List(vec![Value::I64(1), Value::I64(2)].into()));
+    for bad in [
+        Value::U64(u64::MAX),
+        Value::List(vec![Value::U64(1), Value::List(vec![].into())].into()),
+    ] {
+        let mut v = bad.clone();
+        let err = v.make_bindable().unwrap_err();
+        assert!(matches!(err, Error::Encode { .. }), "{err:?}");
+        assert_eq!(v, bad, "left as it was");
+    }
+    let mut text = Value::String("x".into());
+    text.make_bindable().unwrap();
+    assert_eq!(text, Value::String("x".into()));
+}
+
+#[test]
 fn mixed_types_in_a_long_mysql_list_are_refused() {
     let mut list: Vec<Value> = (0..2_000).map(Value::I64).collect();
     list.push(Value::String("x".into()));

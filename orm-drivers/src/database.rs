@@ -63,9 +63,13 @@ pub struct PoolStatus {
 }
 
 async fn checkout(pool: &AnyPool, config: &DatabaseConfig) -> Result<AnyConn> {
-    traced_acquire(acquire_span(config.dialect()), pool.get())
-        .await
-        .map_err(|e| config.scrub(e))
+    let span = acquire_span(config.dialect());
+    let out = if span.is_disabled() {
+        pool.get().await
+    } else {
+        traced_acquire(span, pool.get()).await
+    };
+    out.map_err(|e| config.scrub(e))
 }
 
 impl Database {

@@ -105,26 +105,28 @@ impl RowCount for () {
     }
 }
 
+/// `true` when a subscriber wants a statement's `span` or its slow-statement warning.
+pub(crate) fn is_active(span: &Span) -> bool {
+    !span.is_disabled() || tracing::enabled!(target: "orm::query", tracing::Level::WARN)
+}
+
 /// Runs `fut` inside `span`, then records rows, elapsed time and error, and warns when it was slow.
-/// When no subscriber wants the span nor the slow-statement warning, it only runs `fut`.
+/// Callers await `fut` directly instead when [`is_active`] is `false`.
 pub(crate) fn traced<F, T>(span: Span, fut: F) -> Traced<F, StatementSpan>
 where
     F: Future<Output = Result<T>>,
     T: RowCount,
 {
-    let active =
-        !span.is_disabled() || tracing::enabled!(target: "orm::query", tracing::Level::WARN);
-    Traced::new(span, active, fut)
+    Traced::new(span, fut)
 }
 
-/// Runs a pool checkout inside `span` and records how long it waited and any error (when a
-/// subscriber wants the span; otherwise it only runs `fut`).
+/// Runs a pool checkout inside `span` and records how long it waited and any error. Callers await
+/// the checkout directly instead when no subscriber wants the span.
 pub(crate) fn traced_acquire<F, T>(span: Span, fut: F) -> Traced<F, CheckoutSpan>
 where
     F: Future<Output = Result<T>>,
 {
-    let active = !span.is_disabled();
-    Traced::new(span, active, fut)
+    Traced::new(span, fut)
 }
 
 /// What a [`Traced`] future records in its span when it ends.
@@ -174,20 +176,17 @@ pin_project_lite::pin_project! {
         #[pin]
         fut: F,
         span: Span,
-        // `false` when nothing listens: `fut` is only polled.
-        active: bool,
-        // Set at the first poll when active.
+        // Set at the first poll.
         started: Option<Instant>,
         record: PhantomData<R>,
     }
 }
 
 impl<F, R> Traced<F, R> {
-    fn new(span: Span, active: bool, fut: F) -> Self {
+    fn new(span: Span, fut: F) -> Self {
         Traced {
             fut,
             span,
-            active,
             started: None,
             record: PhantomData,
         }
@@ -203,9 +202,6 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
         let this = self.project();
-        if !*this.active {
-            return this.fut.poll(cx);
-        }
         let started = *this.started.get_or_insert_with(Instant::now);
         let out = {
             let _entered = this.span.enter();

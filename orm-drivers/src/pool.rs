@@ -21,7 +21,7 @@ use tracing::Span;
 
 use crate::config::DatabaseConfig;
 use crate::conn::{Conn, TxOptions};
-use crate::instrument::{query_span, traced};
+use crate::instrument::{is_active, query_span, traced};
 use crate::stream::RowSink;
 
 #[cfg(feature = "mysql")]
@@ -45,6 +45,19 @@ macro_rules! dispatch {
             $enum::MySql($c) => $body,
             #[cfg(feature = "sqlite")]
             $enum::Sqlite($c) => $body,
+        }
+    };
+}
+
+/// Runs `$call` (with `$c` bound to the backend's connection inside the `AnyConn` `$conn`) inside the
+/// statement span `$span` (see [`traced`]). When nothing listens, the call is awaited directly: the
+/// span wrapper would only move the statement's future once more and poll through one more layer.
+macro_rules! traced_call {
+    ($conn:ident, $span:ident, $c:ident => $call:expr) => {
+        if is_active(&$span) {
+            dispatch!($conn, AnyConn, $c => traced($span, $call).await)
+        } else {
+            dispatch!($conn, AnyConn, $c => $call.await)
         }
     };
 }
@@ -222,17 +235,17 @@ impl AnyConn {
 
     pub(crate) async fn execute(&mut self, st: Statement) -> Result<ExecResult> {
         let span = query_span(self.backend().dialect, &st.sql);
-        dispatch!(self, AnyConn, c => traced(span, c.execute(st)).await)
+        traced_call!(self, span, c => c.execute(st))
     }
 
     pub(crate) async fn fetch_all<T: FromRow>(&mut self, st: Statement) -> Result<Vec<T>> {
         let span = query_span(self.backend().dialect, &st.sql);
-        dispatch!(self, AnyConn, c => traced(span, c.fetch_all(st)).await)
+        traced_call!(self, span, c => c.fetch_all(st))
     }
 
     pub(crate) async fn fetch_optional<T: FromRow>(&mut self, st: Statement) -> Result<Option<T>> {
         let span = query_span(self.backend().dialect, &st.sql);
-        dispatch!(self, AnyConn, c => traced(span, c.fetch_optional(st)).await)
+        traced_call!(self, span, c => c.fetch_optional(st))
     }
 
     /// Hands the rows of `st` to `rows` as they are read; the span records the rows handed over.
@@ -242,14 +255,14 @@ impl AnyConn {
         rows: &RowSink<T>,
     ) -> Result<u64> {
         let span = query_span(self.backend().dialect, &st.sql);
-        dispatch!(self, AnyConn, c => traced(span, c.stream(st, rows)).await)
+        traced_call!(self, span, c => c.stream(st, rows))
     }
 
     /// Runs a multi-row INSERT and returns its generated keys in row order (see
     /// [`orm_core::Executor::insert_keys`] and `Conn::insert_keys`).
     pub(crate) async fn insert_keys(&mut self, insert: KeyedInsert) -> Result<Vec<i64>> {
         let span = query_span(self.backend().dialect, &insert.statement().sql);
-        dispatch!(self, AnyConn, c => traced(span, c.insert_keys(insert)).await)
+        traced_call!(self, span, c => c.insert_keys(insert))
     }
 
     /// The span of a transaction-control statement: `top` at depth 0, `<nested> sp_<depth>` below.
@@ -265,18 +278,18 @@ impl AnyConn {
     /// BEGIN (`depth == 0`) or SAVEPOINT `sp_<depth>`.
     pub(crate) async fn begin(&mut self, depth: u32, opts: TxOptions) -> Result<()> {
         let span = self.control_span(depth, "BEGIN", "SAVEPOINT");
-        dispatch!(self, AnyConn, c => traced(span, c.begin(depth, opts)).await)
+        traced_call!(self, span, c => c.begin(depth, opts))
     }
 
     /// COMMIT (`depth == 0`) or RELEASE `sp_<depth>`.
     pub(crate) async fn commit(&mut self, depth: u32) -> Result<()> {
         let span = self.control_span(depth, "COMMIT", "RELEASE");
-        dispatch!(self, AnyConn, c => traced(span, c.commit(depth)).await)
+        traced_call!(self, span, c => c.commit(depth))
     }
 
     /// ROLLBACK (`depth == 0`) or ROLLBACK TO `sp_<depth>` and RELEASE it.
     pub(crate) async fn rollback(&mut self, depth: u32) -> Result<()> {
         let span = self.control_span(depth, "ROLLBACK", "ROLLBACK TO");
-        dispatch!(self, AnyConn, c => traced(span, c.rollback(depth)).await)
+        traced_call!(self, span, c => c.rollback(depth))
     }
 }

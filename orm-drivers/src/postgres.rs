@@ -58,7 +58,6 @@ use self::row::PgRow;
 use self::value::PgParam;
 use crate::conn::{Conn, IsolationLevel, TxOptions};
 use crate::health::{self, Health};
-use crate::instrument::first_keyword;
 use crate::options::ConnectOptions;
 use crate::stream::RowSink;
 
@@ -239,12 +238,9 @@ impl PgConn {
     /// Prepares (or takes from the cache) and starts `st`, re-preparing once a statement the server
     /// reports stale when no transaction is open.
     async fn start(&mut self, st: &Statement) -> Result<RowStream> {
-        if is_transaction_control(&st.sql) {
-            self.unverified = true;
-        }
         let mut retried = false;
         loop {
-            let prepared = match self.cache.get(&st.sql) {
+            let (prepared, controls_transaction) = match self.cache.get(&st.sql) {
                 Some(cached) => cached,
                 None => {
                     let preparing = self.cache.prepare(&self.client, &st.sql);
@@ -254,6 +250,9 @@ impl PgConn {
                     }
                 }
             };
+            if controls_transaction {
+                self.unverified = true;
+            }
             if prepared.params().len() != st.params.len() {
                 return Err(Error::InvalidQuery(format!(
                     "the statement has {} parameters but {} values are bound",
@@ -358,23 +357,6 @@ impl PgConn {
         self.depth = None;
         self.aborted_at = None;
     }
-}
-
-/// `true` for a statement that may open, end or nest a transaction block.
-fn is_transaction_control(sql: &str) -> bool {
-    const CONTROL: [&str; 9] = [
-        "BEGIN",
-        "START",
-        "COMMIT",
-        "END",
-        "ROLLBACK",
-        "ABORT",
-        "SAVEPOINT",
-        "RELEASE",
-        "PREPARE",
-    ];
-    let keyword = first_keyword(sql);
-    CONTROL.iter().any(|c| c.eq_ignore_ascii_case(keyword))
 }
 
 impl Conn for PgConn {

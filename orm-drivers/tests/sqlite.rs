@@ -27,7 +27,7 @@ fn text(s: &str) -> Value {
 
 fn st(sql: &str, params: Vec<Value>) -> Statement {
     Statement {
-        sql: sql.to_owned(),
+        sql: sql.to_owned().into(),
         params,
     }
 }

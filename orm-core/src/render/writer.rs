@@ -128,7 +128,7 @@ impl<'b> Writer<'b> {
     /// The finished statement.
     pub fn finish(self) -> Statement {
         Statement {
-            sql: self.sql,
+            sql: self.sql.into(),
             params: self.params,
         }
     }

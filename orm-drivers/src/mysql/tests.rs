@@ -54,7 +54,7 @@ macro_rules! connect_or_skip {
 
 fn st(sql: &str, params: Vec<Value>) -> Statement {
     Statement {
-        sql: sql.to_owned(),
+        sql: sql.to_owned().into(),
         params,
     }
 }

@@ -1,6 +1,7 @@
 //! The per-connection prepared-statement cache.
 //!
-//! Contract: statements are keyed by their SQL text and kept in a least-recently-used cache of at
+//! Contract: statements are keyed by their SQL text and kept, with whether they control a
+//! transaction (so that their text is examined once), in a least-recently-used cache of at
 //! most `capacity` entries, so the server never holds more than that many of this connection's
 //! statements. Dropping the last handle to a tokio-postgres `Statement` closes it on the server, so
 //! an evicted statement is deallocated as soon as no running query uses it. Capacity 0 disables the
@@ -11,9 +12,14 @@ use std::num::NonZeroUsize;
 use lru::LruCache;
 use tokio_postgres::{Client, Statement};
 
+use crate::instrument::first_keyword;
+
+/// A prepared statement and whether it may open, end or nest a transaction block.
+pub(crate) type Prepared = (Statement, bool);
+
 /// Prepared statements of one connection.
 pub(crate) struct StatementCache {
-    lru: Option<LruCache<String, Statement>>,
+    lru: Option<LruCache<String, Prepared>>,
 }
 
 impl std::fmt::Debug for StatementCache {
@@ -34,7 +40,7 @@ impl StatementCache {
     }
 
     /// The cached statement for `sql`, if any (marked most recently used).
-    pub(crate) fn get(&mut self, sql: &str) -> Option<Statement> {
+    pub(crate) fn get(&mut self, sql: &str) -> Option<Prepared> {
         self.lru.as_mut()?.get(sql).cloned()
     }
 
@@ -44,13 +50,14 @@ impl StatementCache {
         &mut self,
         client: &Client,
         sql: &str,
-    ) -> Result<Statement, tokio_postgres::Error> {
+    ) -> Result<Prepared, tokio_postgres::Error> {
         // On the heap: rare, and every statement's future embeds this one.
         let stmt = Box::pin(client.prepare(sql)).await?;
+        let prepared = (stmt, is_transaction_control(sql));
         if let Some(lru) = &mut self.lru {
-            lru.push(sql.to_owned(), stmt.clone());
+            lru.push(sql.to_owned(), prepared.clone());
         }
-        Ok(stmt)
+        Ok(prepared)
     }
 
     /// Forgets the statement for `sql` (closing it on the server).
@@ -65,4 +72,21 @@ impl StatementCache {
     pub(crate) fn len(&self) -> usize {
         self.lru.as_ref().map_or(0, LruCache::len)
     }
+}
+
+/// `true` for a statement that may open, end or nest a transaction block.
+fn is_transaction_control(sql: &str) -> bool {
+    const CONTROL: [&str; 9] = [
+        "BEGIN",
+        "START",
+        "COMMIT",
+        "END",
+        "ROLLBACK",
+        "ABORT",
+        "SAVEPOINT",
+        "RELEASE",
+        "PREPARE",
+    ];
+    let keyword = first_keyword(sql);
+    CONTROL.iter().any(|c| c.eq_ignore_ascii_case(keyword))
 }

@@ -78,7 +78,7 @@ fn table(what: &str) -> String {
 
 fn st(sql: impl Into<String>, params: Vec<Value>) -> Statement {
     Statement {
-        sql: sql.into(),
+        sql: sql.into().into(),
         params,
     }
 }
