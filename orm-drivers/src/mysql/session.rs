@@ -269,7 +269,11 @@ where
             }
         })
         .await?;
-    result.drop_result().await?;
+    // Further result sets (of a procedure call, say) are read and dropped; after the usual single
+    // set there is nothing left to ask for.
+    if !result.is_empty() {
+        result.drop_result().await?;
+    }
     let done = Done {
         rows_affected: conn.affected_rows(),
         last_insert_id: conn.last_insert_id(),

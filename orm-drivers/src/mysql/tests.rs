@@ -982,3 +982,32 @@ async fn text_cells_move_out_of_the_row_once() {
         .unwrap();
     assert_eq!(nulls, vec![(None, None)]);
 }
+
+#[tokio::test]
+async fn a_procedure_with_several_result_sets_is_read_to_its_end() {
+    let mut conn = connect_or_skip!();
+    let proc_name = table("two_sets");
+    conn.execute(text(format!("DROP PROCEDURE IF EXISTS {proc_name}")))
+        .await
+        .unwrap();
+    conn.execute(text(format!(
+        "CREATE PROCEDURE {proc_name}() BEGIN SELECT 1; SELECT 2; SELECT 3; END"
+    )))
+    .await
+    .unwrap();
+    let call = || text(format!("CALL {proc_name}()"));
+    let first = conn.fetch_optional::<Scalar<i64>>(call()).await.unwrap();
+    assert_eq!(
+        first.map(|s| s.0),
+        Some(1),
+        "the first row of the first set"
+    );
+    let all = conn.fetch_all::<Scalar<i64>>(call()).await.unwrap();
+    assert_eq!(all.iter().map(|s| s.0).collect::<Vec<_>>(), [1]);
+    // Nothing of either call is left unread: the connection answers the next statement.
+    assert_eq!(scalar_i64(&mut conn, "SELECT 42").await, 42);
+    assert!(conn.is_reusable());
+    conn.execute(text(format!("DROP PROCEDURE {proc_name}")))
+        .await
+        .unwrap();
+}
