@@ -28,7 +28,7 @@ fn manager_with(opts: &ConnectOptions) -> MySqlManager {
 /// A fresh connection, or `None` (after a loud message) when the server is unreachable outside CI.
 async fn connect_with(opts: &ConnectOptions) -> Option<MySqlConn> {
     match manager_with(opts).create().await {
-        Ok(conn) => Some(conn),
+        Ok(conn) => Some(*conn),
         Err(e) if std::env::var_os("CI").is_none() => {
             eprintln!(
                 "!!!!! SKIPPING MySQL test: cannot connect to {}: {e}",
