@@ -26,8 +26,9 @@ pub(super) fn to_params(values: Vec<Value>) -> Result<Params> {
     Ok(Params::Positional(params))
 }
 
-fn to_mysql(value: Value) -> Result<MyValue> {
-    Ok(match value.into_bindable()? {
+fn to_mysql(mut value: Value) -> Result<MyValue> {
+    value.make_bindable()?;
+    Ok(match value {
         Value::Null => MyValue::NULL,
         Value::Bool(b) => MyValue::Int(i64::from(b)),
         Value::I16(v) => MyValue::Int(i64::from(v)),
