@@ -987,14 +987,12 @@ async fn text_cells_move_out_of_the_row_once() {
 async fn a_procedure_with_several_result_sets_is_read_to_its_end() {
     let mut conn = connect_or_skip!();
     let proc_name = table("two_sets");
-    conn.execute(text(format!("DROP PROCEDURE IF EXISTS {proc_name}")))
-        .await
-        .unwrap();
-    conn.execute(text(format!(
-        "CREATE PROCEDURE {proc_name}() BEGIN SELECT 1; SELECT 2; SELECT 3; END"
-    )))
-    .await
-    .unwrap();
+    for sql in [
+        format!("DROP PROCEDURE IF EXISTS {proc_name}"),
+        format!("CREATE PROCEDURE {proc_name}() BEGIN SELECT 1; SELECT 2; SELECT 3; END"),
+    ] {
+        conn.execute(text(sql)).await.unwrap();
+    }
     let call = || text(format!("CALL {proc_name}()"));
     let first = conn.fetch_optional::<Scalar<i64>>(call()).await.unwrap();
     assert_eq!(
