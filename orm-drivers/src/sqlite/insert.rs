@@ -182,7 +182,7 @@ fn worth_a_transaction(
             .then_some(aliases.versions)
     };
     if let Some(versions) = known_other
-        && versions == schema_versions(conn)?
+        && versions == Some(schema_versions(conn)?)
     {
         return Ok(false);
     }
@@ -190,11 +190,11 @@ fn worth_a_transaction(
 }
 
 /// The `main` and `temp` schema versions.
-fn schema_versions(conn: &Connection) -> Result<Option<(i64, i64)>> {
-    Ok(Some((
+fn schema_versions(conn: &Connection) -> Result<(i64, i64)> {
+    Ok((
         schema_version(conn, "PRAGMA main.schema_version")?,
         schema_version(conn, "PRAGMA temp.schema_version")?,
-    )))
+    ))
 }
 
 /// `true` when the statement finds `insert`'s table in `temp` or `main`, whose schema versions are
@@ -252,7 +252,7 @@ fn rowid_alias(
     if column.autoincrement {
         return Ok(KeyKind::Autoincrement);
     }
-    let versions = schema_versions(conn)?;
+    let versions = Some(schema_versions(conn)?);
     let mut aliases = aliases.lock().unwrap_or_else(PoisonError::into_inner);
     if aliases.versions != versions {
         aliases.known.clear();
