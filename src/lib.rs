@@ -6,18 +6,14 @@ pub use orm_drivers::*;
 
 /// Everything an application needs: `use orm::prelude::*;`.
 ///
-/// - Models and CRUD: the `Model` derive and trait, [`ModelExt`] (`insert`,
-///   `get`, `query`, `upsert`, ...), [`OnConflict`] for upserts.
-/// - The builder: [`Query`], [`Condition`],
-///   [`Expr`], [`Order`], [`Alias`] for
-///   self-joins, [`exists`] / [`not_exists`],
-///   [`count_star`], [`Asc`] / [`Desc`] keyset
-///   keys, [`Page`], and [`RowStream`] from `stream`.
+/// - Models and CRUD: the `Model` derive and trait, [`ModelExt`] (`insert`, `get`, `query`,
+///   `upsert`, ...), [`OnConflict`] for upserts.
+/// - The builder: [`Query`], [`Condition`], [`Expr`], [`Order`], [`Alias`] for self-joins,
+///   [`exists`] / [`not_exists`], [`count_star`], [`Asc`] / [`Desc`] keyset keys, [`Page`], and
+///   [`RowStream`] from `stream`.
 /// - Raw SQL: [`raw()`] and [`AssertSqlSafe`].
-/// - Running it: [`Database`] and everything else of `orm-drivers`
-///   (`Connection`, `Transaction`, `TxOptions`, `IsolationLevel`, ...), the
-///   [`Executor`] trait, [`Error`] and
-///   [`Result`].
+/// - Running it: [`Database`] and everything else of `orm-drivers` (`Connection`, `Transaction`,
+///   `TxOptions`, `IsolationLevel`, ...), the [`Executor`] trait, [`Error`] and [`Result`].
 pub mod prelude {
     pub use orm_core::{
         Alias, Asc, AssertSqlSafe, Column, Condition, Desc, Error, Executor, Expr, Model, ModelExt,

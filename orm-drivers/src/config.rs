@@ -5,8 +5,8 @@
 //!   `mariadb://`. Parsing does not depend on which backends are compiled in; connecting does.
 //! - This crate's own query parameters (`max_connections`, `acquire_timeout`, `connect_timeout`,
 //!   `statement_cache_capacity`, `busy_timeout`, `sqlite_spin`; timeouts in seconds, decimals
-//!   allowed; `sqlite_spin` is `true`/`1` or `false`/`0`) are read and removed; the rest of the URL goes to
-//!   the backend untouched.
+//!   allowed; `sqlite_spin` is `true`/`1` or `false`/`0`) are read and removed; the rest of the
+//!   URL goes to the backend untouched.
 //! - Settings made on [`DatabaseBuilder`] override the URL's.
 //! - Defaults: 10 connections (exactly 1 for a private in-memory SQLite database, whose connections
 //!   would otherwise each see a different database), acquire timeout 30 s, connect timeout 10 s,

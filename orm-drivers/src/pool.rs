@@ -9,8 +9,9 @@
 //!   connection; a checkout waits its turn behind the tasks already waiting.
 //! - Recycling (in each manager) resets a connection that is not reusable and discards it when the
 //!   reset fails, so a checked-out connection is clean.
-//! - [`AnyConn`] forwards to the backend's [`Conn`] and wraps every statement, BEGIN, COMMIT and
-//!   ROLLBACK in its tracing span (see [`crate::instrument`]).
+//! - [`AnyConn`] forwards to the backend's [`Conn`] and runs every statement, BEGIN, COMMIT and
+//!   ROLLBACK in its tracing span (see [`crate::instrument`]) when a subscriber wants the span or
+//!   the slow-statement warning; otherwise it awaits the backend's call directly.
 
 use std::time::Duration;
 
