@@ -7,9 +7,10 @@
 //! over the row type, so a model decodes straight from the driver's row: no per-row map, no boxed cells.
 //! [`Decode`] reads each text or binary column for the last time ([`RawRow::take_string`]), so a
 //! driver may hand over the bytes it received without copying them; every decoder here reads each
-//! column of a row once (the NULL test of a left-joined model uses the copying getters).
+//! column of a row once (the NULL test of a left-joined model, [`RawRow::is_null`], reads none).
 
 use crate::error::{Error, Result};
+use crate::model::SqlType;
 
 /// Typed access to one row of a result set, by column index. Implemented by each driver.
 pub trait RawRow {
@@ -65,6 +66,21 @@ pub trait RawRow {
         self.get_bytes(idx)
     }
 
+    /// `true` when column `idx` is NULL; `ty` is the column's portable type. Used to tell a missing
+    /// left-joined row from a present one. The default reads the value with the getter of `ty`
+    /// (copying text and binary); drivers override it to look at the cell without reading it.
+    fn is_null(&self, idx: usize, ty: SqlType) -> Result<bool> {
+        Ok(match ty {
+            SqlType::Bool => self.get_bool(idx)?.is_none(),
+            SqlType::I16 | SqlType::I32 | SqlType::I64 | SqlType::U32 | SqlType::U64 => {
+                self.get_i64(idx)?.is_none()
+            }
+            SqlType::F32 | SqlType::F64 => self.get_f64(idx)?.is_none(),
+            SqlType::Text => self.get_string(idx)?.is_none(),
+            SqlType::Blob => self.get_bytes(idx)?.is_none(),
+        })
+    }
+
     /// The column's name, or `#idx` when the driver gives none; used in error messages.
     fn column_label(&self, idx: usize) -> String {
         let name = self.column_name(idx);
@@ -87,23 +103,27 @@ pub trait Decode: Sized {
     fn decode_nullable<R: RawRow + ?Sized>(row: &R, idx: usize) -> Result<Option<Self>>;
 
     /// Reads column `idx`; NULL is a decode error unless `Self` is an `Option`.
-    #[inline]
+    #[inline(always)]
     fn decode<R: RawRow + ?Sized>(row: &R, idx: usize) -> Result<Self> {
         match Self::decode_nullable(row, idx)? {
             Some(v) => Ok(v),
-            None => Err(Error::decode(
-                row.column_label(idx),
-                std::any::type_name::<Self>(),
-                "NULL",
-            )),
+            None => Err(unexpected_null(row, idx, std::any::type_name::<Self>())),
         }
     }
+}
+
+/// The error of a NULL read into `expected`, a type that is not an `Option`. Out of line and cold,
+/// so that the per-column path of a decoder stays small enough to be inlined.
+#[cold]
+#[inline(never)]
+fn unexpected_null<R: RawRow + ?Sized>(row: &R, idx: usize, expected: &'static str) -> Error {
+    Error::decode(row.column_label(idx), expected, "NULL")
 }
 
 macro_rules! decode_via {
     ($($t:ty => $get:ident),*) => {
         $(impl Decode for $t {
-            #[inline]
+            #[inline(always)]
             fn decode_nullable<R: RawRow + ?Sized>(row: &R, idx: usize) -> Result<Option<Self>> {
                 row.$get(idx)
             }

@@ -5,7 +5,7 @@
 //! joined row); otherwise it decodes `M`, so a NULL in another non-nullable column is still an error.
 
 use crate::error::Result;
-use crate::model::{Model, SqlType};
+use crate::model::Model;
 use crate::row::{Decode, FromRow, RawRow};
 
 macro_rules! scalar_rows {
@@ -29,19 +29,6 @@ macro_rules! scalar_rows {
 
 scalar_rows!(bool, i16, i32, i64, u32, u64, f32, f64, String, Vec<u8>);
 
-/// `true` when column `idx` is NULL, read with the getter of its portable type.
-fn is_null<R: RawRow + ?Sized>(row: &R, idx: usize, ty: SqlType) -> Result<bool> {
-    Ok(match ty {
-        SqlType::Bool => row.get_bool(idx)?.is_none(),
-        SqlType::I16 | SqlType::I32 | SqlType::I64 | SqlType::U32 | SqlType::U64 => {
-            row.get_i64(idx)?.is_none()
-        }
-        SqlType::F32 | SqlType::F64 => row.get_f64(idx)?.is_none(),
-        SqlType::Text => row.get_string(idx)?.is_none(),
-        SqlType::Blob => row.get_bytes(idx)?.is_none(),
-    })
-}
-
 impl<M: Model> FromRow for Option<M> {
     const WIDTH: usize = M::WIDTH;
     fn from_row_at<R: RawRow + ?Sized>(row: &R, start: usize) -> Result<Self> {
@@ -49,7 +36,7 @@ impl<M: Model> FromRow for Option<M> {
             return M::from_row_at(row, start).map(Some);
         }
         for &k in M::PRIMARY_KEY {
-            if !is_null(row, start + k, M::COLUMNS[k].sql_type)? {
+            if !row.is_null(start + k, M::COLUMNS[k].sql_type)? {
                 return M::from_row_at(row, start).map(Some);
             }
         }

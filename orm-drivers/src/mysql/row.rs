@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use mysql_async::consts::ColumnType;
 use mysql_async::{Column, Row, Value};
-use orm_core::{Error, RawRow, Result};
+use orm_core::{Error, RawRow, Result, SqlType};
 
 /// One row of a result set, read by column index.
 #[derive(Debug)]
@@ -45,17 +45,22 @@ impl MySqlRow {
         match values.get(idx) {
             Some(Some(Value::NULL)) => read(None),
             Some(Some(v)) => read(Some(v)),
-            Some(None) => Err(Error::decode(
-                self.column_label(idx),
-                expected,
-                "the cell was already consumed",
-            )),
-            None => Err(Error::decode(
-                self.column_label(idx),
-                expected,
-                format!("the row has {} columns", values.len()),
-            )),
+            Some(None) => Err(self.unreadable(idx, expected, None)),
+            None => Err(self.unreadable(idx, expected, Some(values.len()))),
         }
+    }
+
+    /// The error of a cell that was moved out, or (given the row's width) of a column past the
+    /// end. This and the other error builders are out of line and cold, so that the getters'
+    /// common paths stay small enough to be inlined.
+    #[cold]
+    #[inline(never)]
+    fn unreadable(&self, idx: usize, expected: &'static str, width: Option<usize>) -> Error {
+        let message = match width {
+            None => "the cell was already consumed".to_owned(),
+            Some(n) => format!("the row has {n} columns"),
+        };
+        Error::decode(self.column_label(idx), expected, message)
     }
 
     /// Moves the bytes of a text or binary cell out of the row and converts them; NULL is `None`,
@@ -84,6 +89,8 @@ impl MySqlRow {
             .is_some_and(|c| c.column_type() == ColumnType::MYSQL_TYPE_BIT)
     }
 
+    #[cold]
+    #[inline(never)]
     fn mismatch(&self, idx: usize, expected: &'static str, found: &Value) -> Error {
         Error::decode(
             self.column_label(idx),
@@ -126,14 +133,21 @@ impl MySqlRow {
     ) -> Result<Option<T>> {
         match self.integer(idx, expected)? {
             None => Ok(None),
-            Some(v) => T::try_from(v).map(Some).map_err(|_| {
-                Error::decode(
-                    self.column_label(idx),
-                    expected,
-                    format!("value {v} out of range"),
-                )
-            }),
+            Some(v) => match T::try_from(v) {
+                Ok(v) => Ok(Some(v)),
+                Err(_) => Err(self.out_of_range(idx, expected, v)),
+            },
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn out_of_range(&self, idx: usize, expected: &'static str, v: i128) -> Error {
+        Error::decode(
+            self.column_label(idx),
+            expected,
+            format!("value {v} out of range"),
+        )
     }
 
     /// A numeric cell as a float type: exact conversions only, except decimal text, which is parsed
@@ -195,13 +209,20 @@ impl MySqlRow {
     /// Text from `bytes`, which must be UTF-8.
     #[inline]
     fn text(&self, idx: usize, bytes: Vec<u8>) -> Result<Option<String>> {
-        String::from_utf8(bytes).map(Some).map_err(|e| {
-            Error::decode(
-                self.column_label(idx),
-                "String",
-                format!("invalid UTF-8: {}", e.utf8_error()),
-            )
-        })
+        match String::from_utf8(bytes) {
+            Ok(s) => Ok(Some(s)),
+            Err(e) => Err(self.invalid_utf8(idx, e.utf8_error())),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn invalid_utf8(&self, idx: usize, e: std::str::Utf8Error) -> Error {
+        Error::decode(
+            self.column_label(idx),
+            "String",
+            format!("invalid UTF-8: {e}"),
+        )
     }
 }
 
@@ -215,6 +236,13 @@ impl RawRow for MySqlRow {
             .get(idx)
             .and_then(|c| std::str::from_utf8(c.name_ref()).ok())
             .unwrap_or("")
+    }
+
+    /// Looks at the cell without reading or moving it.
+    #[inline]
+    fn is_null(&self, idx: usize, _: SqlType) -> Result<bool> {
+        let null = self.cell(idx, "a value or NULL", |v| Ok(Some(v.is_none())))?;
+        Ok(null == Some(true))
     }
 
     #[inline]

@@ -12,7 +12,7 @@
 //! naming the column, the Rust type asked for and the PostgreSQL type found. Values are read with
 //! `try_get`, never `get`, so nothing panics.
 
-use orm_core::{Error, RawRow, Result};
+use orm_core::{Error, RawRow, Result, SqlType};
 use tokio_postgres::Row;
 use tokio_postgres::types::{FromSql, Type};
 
@@ -146,6 +146,11 @@ impl RawRow for PgRow<'_> {
 
     fn column_name(&self, idx: usize) -> &str {
         self.0.columns().get(idx).map_or("", |c| c.name())
+    }
+
+    /// Looks at the cell's length only: no type check, nothing decoded.
+    fn is_null(&self, idx: usize, _: SqlType) -> Result<bool> {
+        Ok(self.raw(idx, "a value or NULL")?.is_none())
     }
 
     fn get_bool(&self, idx: usize) -> Result<Option<bool>> {

@@ -5,7 +5,7 @@
 //! exactly, text must be valid UTF-8, and bytes accept text as its UTF-8 bytes. Anything else is
 //! `Error::Decode` naming the column, the Rust type and what was found; nothing panics.
 
-use orm_core::{Error, RawRow, Result};
+use orm_core::{Error, RawRow, Result, SqlType};
 use rusqlite::types::ValueRef;
 
 /// One result row.
@@ -29,15 +29,23 @@ const F64_EXACT: i64 = 1 << f64::MANTISSA_DIGITS;
 impl SqliteRow<'_, '_> {
     #[inline]
     fn cell(&self, idx: usize, expected: &'static str) -> Result<ValueRef<'_>> {
-        self.0.get_ref(idx).map_err(|_| {
-            Error::decode(
-                format!("#{idx}"),
-                expected,
-                format!("the row has only {} columns", self.len()),
-            )
-        })
+        self.0.get_ref(idx).map_err(|_| self.missing(idx, expected))
     }
 
+    /// The error of reading past the last column. This and the other error builders below are out
+    /// of line and cold, so that each getter's common path stays small enough to be inlined.
+    #[cold]
+    #[inline(never)]
+    fn missing(&self, idx: usize, expected: &'static str) -> Error {
+        Error::decode(
+            format!("#{idx}"),
+            expected,
+            format!("the row has only {} columns", self.len()),
+        )
+    }
+
+    #[cold]
+    #[inline(never)]
     fn mismatch(&self, idx: usize, expected: &'static str, found: &ValueRef<'_>) -> Error {
         Error::decode(
             self.column_label(idx),
@@ -46,19 +54,36 @@ impl SqliteRow<'_, '_> {
         )
     }
 
+    #[cold]
+    #[inline(never)]
+    fn invalid_utf8(&self, idx: usize, e: std::str::Utf8Error) -> Error {
+        Error::decode(
+            self.column_label(idx),
+            "String",
+            format!("invalid UTF-8: {e}"),
+        )
+    }
+
     #[inline]
     fn integer<T: TryFrom<i64>>(&self, idx: usize, expected: &'static str) -> Result<Option<T>> {
         match self.cell(idx, expected)? {
             ValueRef::Null => Ok(None),
-            ValueRef::Integer(v) => T::try_from(v).map(Some).map_err(|_| {
-                Error::decode(
-                    self.column_label(idx),
-                    expected,
-                    format!("value {v} out of range"),
-                )
-            }),
+            ValueRef::Integer(v) => match T::try_from(v) {
+                Ok(v) => Ok(Some(v)),
+                Err(_) => Err(self.out_of_range(idx, expected, v)),
+            },
             other => Err(self.mismatch(idx, expected, &other)),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn out_of_range(&self, idx: usize, expected: &'static str, v: i64) -> Error {
+        Error::decode(
+            self.column_label(idx),
+            expected,
+            format!("value {v} out of range"),
+        )
     }
 }
 
@@ -69,6 +94,12 @@ impl RawRow for SqliteRow<'_, '_> {
 
     fn column_name(&self, idx: usize) -> &str {
         self.0.as_ref().column_name(idx).unwrap_or("")
+    }
+
+    /// Looks at the cell's storage class only: nothing is converted or copied.
+    #[inline]
+    fn is_null(&self, idx: usize, _: SqlType) -> Result<bool> {
+        Ok(matches!(self.cell(idx, "a value or NULL")?, ValueRef::Null))
     }
 
     #[inline]
@@ -142,15 +173,10 @@ impl RawRow for SqliteRow<'_, '_> {
     fn get_string(&self, idx: usize) -> Result<Option<String>> {
         match self.cell(idx, "String")? {
             ValueRef::Null => Ok(None),
-            ValueRef::Text(bytes) => std::str::from_utf8(bytes)
-                .map(|s| Some(s.to_owned()))
-                .map_err(|e| {
-                    Error::decode(
-                        self.column_label(idx),
-                        "String",
-                        format!("invalid UTF-8: {e}"),
-                    )
-                }),
+            ValueRef::Text(bytes) => match std::str::from_utf8(bytes) {
+                Ok(s) => Ok(Some(s.to_owned())),
+                Err(e) => Err(self.invalid_utf8(idx, e)),
+            },
             other => Err(self.mismatch(idx, "String", &other)),
         }
     }

@@ -3,7 +3,7 @@
 use orm::prelude::*;
 
 use crate::TestDb;
-use crate::models::User;
+use crate::models::{Post, User};
 
 pub async fn unique_violation_is_typed(t: &TestDb) -> Result<()> {
     let db = &t.db;
@@ -100,9 +100,23 @@ pub async fn decode_error_names_column_and_type(t: &TestDb) -> Result<()> {
         .fetch_all::<(String,)>(db)
         .await
         .unwrap_err();
+    match &err {
+        Error::Decode {
+            column, expected, ..
+        } => {
+            assert_eq!(column, "hair_color", "NULL into a non-Option");
+            assert!(expected.contains("String"), "{expected}");
+        }
+        other => panic!("NULL into a non-Option is a decode error, got {other:?}"),
+    }
+    // The NULL test of a left-joined model past the end of the row fails, it does not panic.
+    let err = raw("SELECT id FROM users")
+        .fetch_all::<(i64, Option<Post>)>(db)
+        .await
+        .unwrap_err();
     assert!(
-        matches!(err, Error::Decode { .. }),
-        "NULL into a non-Option is a decode error: {err:?}"
+        matches!(&err, Error::Decode { message, .. } if message.contains("1 columns")),
+        "a left-joined model past the end of the row: {err:?}"
     );
     Ok(())
 }
