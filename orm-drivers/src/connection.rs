@@ -73,10 +73,15 @@ impl Connection {
         run_in_transaction(tx, f).await
     }
 
-    /// Locks the connection for one operation, first performing any pending rollback.
+    /// Locks the connection for one operation, first performing any pending rollback. A free lock
+    /// is taken without building the waiting future (the common case: one task per connection); a
+    /// held one is waited for in turn, as the lock is fair.
     pub(crate) async fn lock(&self) -> Result<MappedMutexGuard<'_, AnyConn>> {
-        let mut conn = MutexGuard::try_map(self.slot.lock().await, Option::as_mut)
-            .map_err(|_| Error::PoolClosed)?;
+        let slot = match self.slot.try_lock() {
+            Ok(slot) => slot,
+            Err(_) => self.slot.lock().await,
+        };
+        let mut conn = MutexGuard::try_map(slot, Option::as_mut).map_err(|_| Error::PoolClosed)?;
         let depth = self.pending_rollback.swap(NO_ROLLBACK, Ordering::AcqRel);
         if depth != NO_ROLLBACK {
             // On the heap: rare, and every statement's future embeds this one.
