@@ -48,6 +48,7 @@ impl Health {
     }
 
     /// Records a loss when `err` says the connection is gone.
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
     pub(crate) fn record(&self, err: &Error) {
         if err.is_disconnected() {
             let marker = self.nanos_since_origin(Instant::now()) + 1;

@@ -24,6 +24,8 @@ mod instrument;
 mod options;
 mod pool;
 mod retry;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+mod statement_lru;
 mod stream;
 mod transaction;
 

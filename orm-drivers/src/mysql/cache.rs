@@ -7,37 +7,28 @@
 //! the SQL text for named parameters on every lookup, where a hit here is one hash lookup.
 //! Capacity 0 disables the cache: the caller closes each statement after its one use.
 
-use std::num::NonZeroUsize;
-
-use lru::LruCache;
 use mysql_async::Statement;
 use mysql_async::prelude::Queryable;
 
-/// Prepared statements of one connection.
-pub(super) struct StatementCache {
-    lru: Option<LruCache<Box<str>, Statement>>,
-}
+use crate::statement_lru::StatementLru;
 
-impl std::fmt::Debug for StatementCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StatementCache")
-            .field("len", &self.lru.as_ref().map_or(0, LruCache::len))
-            .field("capacity", &self.capacity())
-            .finish()
-    }
+/// Prepared statements of one connection.
+#[derive(Debug)]
+pub(super) struct StatementCache {
+    lru: StatementLru<Statement>,
 }
 
 impl StatementCache {
     /// A cache holding at most `capacity` statements (none when 0).
     pub(super) fn new(capacity: usize) -> Self {
         Self {
-            lru: NonZeroUsize::new(capacity).map(LruCache::new),
+            lru: StatementLru::new(capacity),
         }
     }
 
     /// Most statements held; 0 when the cache is disabled.
     pub(super) fn capacity(&self) -> usize {
-        self.lru.as_ref().map_or(0, |l| l.cap().get())
+        self.lru.capacity()
     }
 
     /// The cached statement for `sql`, or a freshly prepared one (cached, closing the least
@@ -47,14 +38,12 @@ impl StatementCache {
         conn: &mut mysql_async::Conn,
         sql: &str,
     ) -> Result<Statement, mysql_async::Error> {
-        if let Some(stmt) = self.lru.as_mut().and_then(|lru| lru.get(sql)) {
-            return Ok(stmt.clone());
+        if let Some(stmt) = self.lru.get(sql) {
+            return Ok(stmt);
         }
         // On the heap: a hit never polls it, and every statement's future embeds this one.
         let stmt = Box::pin(conn.prep(sql)).await?;
-        if let Some(lru) = &mut self.lru
-            && let Some((_, evicted)) = lru.push(sql.into(), stmt.clone())
-        {
+        if let Some(evicted) = self.lru.insert(sql, stmt.clone()) {
             conn.close(evicted).await?;
         }
         Ok(stmt)
@@ -63,6 +52,6 @@ impl StatementCache {
     /// Number of cached statements.
     #[cfg(test)]
     pub(super) fn len(&self) -> usize {
-        self.lru.as_ref().map_or(0, LruCache::len)
+        self.lru.len()
     }
 }

@@ -7,45 +7,35 @@
 //! an evicted statement is deallocated as soon as no running query uses it. Capacity 0 disables the
 //! cache: every statement is prepared for one use and closed after it.
 
-use std::num::NonZeroUsize;
-
-use lru::LruCache;
 use tokio_postgres::{Client, Statement};
 
 use crate::instrument::first_keyword;
+use crate::statement_lru::StatementLru;
 
 /// A prepared statement and whether it may open, end or nest a transaction block.
 pub(crate) type Prepared = (Statement, bool);
 
 /// Prepared statements of one connection.
+#[derive(Debug)]
 pub(crate) struct StatementCache {
-    lru: Option<LruCache<String, Prepared>>,
-}
-
-impl std::fmt::Debug for StatementCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StatementCache")
-            .field("len", &self.lru.as_ref().map_or(0, LruCache::len))
-            .field("capacity", &self.lru.as_ref().map_or(0, |l| l.cap().get()))
-            .finish()
-    }
+    lru: StatementLru<Prepared>,
 }
 
 impl StatementCache {
     /// A cache holding at most `capacity` statements (none when 0).
     pub(crate) fn new(capacity: usize) -> Self {
         Self {
-            lru: NonZeroUsize::new(capacity).map(LruCache::new),
+            lru: StatementLru::new(capacity),
         }
     }
 
     /// The cached statement for `sql`, if any (marked most recently used).
     pub(crate) fn get(&mut self, sql: &str) -> Option<Prepared> {
-        self.lru.as_mut()?.get(sql).cloned()
+        self.lru.get(sql)
     }
 
     /// A freshly prepared statement for `sql`, cached (evicting the least recently used statement
-    /// when full).
+    /// when full; dropping it closes it once no query uses it).
     pub(crate) async fn prepare(
         &mut self,
         client: &Client,
@@ -54,23 +44,19 @@ impl StatementCache {
         // On the heap: rare, and every statement's future embeds this one.
         let stmt = Box::pin(client.prepare(sql)).await?;
         let prepared = (stmt, is_transaction_control(sql));
-        if let Some(lru) = &mut self.lru {
-            lru.push(sql.to_owned(), prepared.clone());
-        }
+        drop(self.lru.insert(sql, prepared.clone()));
         Ok(prepared)
     }
 
     /// Forgets the statement for `sql` (closing it on the server).
     pub(crate) fn evict(&mut self, sql: &str) {
-        if let Some(lru) = &mut self.lru {
-            lru.pop(sql);
-        }
+        drop(self.lru.remove(sql));
     }
 
     /// Number of cached statements.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.lru.as_ref().map_or(0, LruCache::len)
+        self.lru.len()
     }
 }
 
