@@ -112,6 +112,36 @@ pub trait Decode: Sized {
     }
 }
 
+/// Error builders for [`RawRow`] implementations. Out of line and cold, so that a getter's common
+/// path stays small enough to be inlined.
+impl Error {
+    /// The decode error for column `idx` of `row`, which has fewer columns.
+    #[cold]
+    #[inline(never)]
+    pub fn missing_column<R: RawRow + ?Sized>(
+        row: &R,
+        idx: usize,
+        expected: &'static str,
+    ) -> Error {
+        Error::decode(
+            format!("#{idx}"),
+            expected,
+            format!("the row has {} columns", row.len()),
+        )
+    }
+
+    /// The decode error for text in column `idx` of `row` that is not UTF-8.
+    #[cold]
+    #[inline(never)]
+    pub fn invalid_utf8<R: RawRow + ?Sized>(row: &R, idx: usize, e: std::str::Utf8Error) -> Error {
+        Error::decode(
+            row.column_label(idx),
+            "String",
+            format!("invalid UTF-8: {e}"),
+        )
+    }
+}
+
 /// The error of a NULL read into `expected`, a type that is not an `Option`. Out of line and cold,
 /// so that the per-column path of a decoder stays small enough to be inlined.
 #[cold]

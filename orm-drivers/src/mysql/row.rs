@@ -45,22 +45,21 @@ impl MySqlRow {
         match values.get(idx) {
             Some(Some(Value::NULL)) => read(None),
             Some(Some(v)) => read(Some(v)),
-            Some(None) => Err(self.unreadable(idx, expected, None)),
-            None => Err(self.unreadable(idx, expected, Some(values.len()))),
+            Some(None) => Err(self.consumed(idx, expected)),
+            None => Err(Error::missing_column(self, idx, expected)),
         }
     }
 
-    /// The error of a cell that was moved out, or (given the row's width) of a column past the
-    /// end. This and the other error builders are out of line and cold, so that the getters'
-    /// common paths stay small enough to be inlined.
+    /// The error of a cell that was moved out. This and the other error builders are out of line
+    /// and cold, so that the getters' common paths stay small enough to be inlined.
     #[cold]
     #[inline(never)]
-    fn unreadable(&self, idx: usize, expected: &'static str, width: Option<usize>) -> Error {
-        let message = match width {
-            None => "the cell was already consumed".to_owned(),
-            Some(n) => format!("the row has {n} columns"),
-        };
-        Error::decode(self.column_label(idx), expected, message)
+    fn consumed(&self, idx: usize, expected: &'static str) -> Error {
+        Error::decode(
+            self.column_label(idx),
+            expected,
+            "the cell was already consumed",
+        )
     }
 
     /// Moves the bytes of a text or binary cell out of the row and converts them; NULL is `None`,
@@ -211,18 +210,8 @@ impl MySqlRow {
     fn text(&self, idx: usize, bytes: Vec<u8>) -> Result<Option<String>> {
         match String::from_utf8(bytes) {
             Ok(s) => Ok(Some(s)),
-            Err(e) => Err(self.invalid_utf8(idx, e.utf8_error())),
+            Err(e) => Err(Error::invalid_utf8(self, idx, e.utf8_error())),
         }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn invalid_utf8(&self, idx: usize, e: std::str::Utf8Error) -> Error {
-        Error::decode(
-            self.column_label(idx),
-            "String",
-            format!("invalid UTF-8: {e}"),
-        )
     }
 }
 

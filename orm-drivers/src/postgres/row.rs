@@ -42,19 +42,8 @@ impl<'a> PgRow<'a> {
     fn column_type(&self, idx: usize, expected: &'static str) -> Result<&'a Type> {
         match self.0.columns().get(idx) {
             Some(c) => Ok(c.type_()),
-            None => Err(self.missing(idx, expected)),
+            None => Err(Error::missing_column(self, idx, expected)),
         }
-    }
-
-    /// The decode error for a column past the end of the row.
-    #[cold]
-    #[inline(never)]
-    fn missing(&self, idx: usize, expected: &'static str) -> Error {
-        Error::decode(
-            format!("#{idx}"),
-            expected,
-            format!("the row has {} columns", self.0.len()),
-        )
     }
 
     /// The bytes of column `idx` as sent (`None` for NULL).

@@ -29,21 +29,13 @@ const F64_EXACT: i64 = 1 << f64::MANTISSA_DIGITS;
 impl SqliteRow<'_, '_> {
     #[inline]
     fn cell(&self, idx: usize, expected: &'static str) -> Result<ValueRef<'_>> {
-        self.0.get_ref(idx).map_err(|_| self.missing(idx, expected))
+        self.0
+            .get_ref(idx)
+            .map_err(|_| Error::missing_column(self, idx, expected))
     }
 
-    /// The error of reading past the last column. This and the other error builders below are out
-    /// of line and cold, so that each getter's common path stays small enough to be inlined.
-    #[cold]
-    #[inline(never)]
-    fn missing(&self, idx: usize, expected: &'static str) -> Error {
-        Error::decode(
-            format!("#{idx}"),
-            expected,
-            format!("the row has only {} columns", self.len()),
-        )
-    }
-
+    /// The error of a value of another storage class. This and the other error builders are out of
+    /// line and cold, so that each getter's common path stays small enough to be inlined.
     #[cold]
     #[inline(never)]
     fn mismatch(&self, idx: usize, expected: &'static str, found: &ValueRef<'_>) -> Error {
@@ -51,16 +43,6 @@ impl SqliteRow<'_, '_> {
             self.column_label(idx),
             expected,
             format!("found {}", storage_class(found)),
-        )
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn invalid_utf8(&self, idx: usize, e: std::str::Utf8Error) -> Error {
-        Error::decode(
-            self.column_label(idx),
-            "String",
-            format!("invalid UTF-8: {e}"),
         )
     }
 
@@ -175,7 +157,7 @@ impl RawRow for SqliteRow<'_, '_> {
             ValueRef::Null => Ok(None),
             ValueRef::Text(bytes) => match std::str::from_utf8(bytes) {
                 Ok(s) => Ok(Some(s.to_owned())),
-                Err(e) => Err(self.invalid_utf8(idx, e)),
+                Err(e) => Err(Error::invalid_utf8(self, idx, e)),
             },
             other => Err(self.mismatch(idx, "String", &other)),
         }
