@@ -12,6 +12,7 @@ mod dialect;
 mod error;
 mod executor;
 pub mod expr;
+mod find_sql;
 mod insert_rows;
 mod insert_sql;
 mod model;

@@ -32,6 +32,7 @@ use crate::ast::{BinOp, ColumnRef, Delete, Expr, Insert, InsertIdReport, Update}
 use crate::dialect::{Backend, Dialect};
 use crate::error::{Error, Result};
 use crate::executor::{Executor, KeyedInsert};
+use crate::find_sql;
 use crate::insert_rows::{InsertRows, insert_columns, push_copied};
 use crate::insert_sql;
 use crate::model::{KeyParam, Model};
@@ -39,7 +40,6 @@ use crate::query::{AllColumns, Query};
 use crate::render::{self, Statement};
 use crate::row::Scalar;
 use crate::scope::Alias;
-use crate::sql_texts::SqlTexts;
 use crate::upsert::OnConflict;
 use crate::value::Value;
 
@@ -399,12 +399,6 @@ async fn find_key<M: Model, E: Executor + ?Sized>(db: &E, key: Vec<Value>) -> Re
     db.fetch_optional(st).await
 }
 
-/// The SQL of `find` per model type and backend, rendered once for the life of the program (it
-/// depends on neither the key values nor anything else that changes at run time) and handed out
-/// without a copy. Its keys are bounded by the program's model types times the backends, so the
-/// store has no capacity and each text is leaked once.
-static FIND_SQL: SqlTexts<(TypeId, Backend), &'static str> = SqlTexts::new(usize::MAX);
-
 /// The SELECT of `M`'s row with primary key `key`. A key with a NULL (rendered `IS NULL`) or of the
 /// wrong length is rendered afresh (the latter fails in [`key_filter`]).
 fn find_statement<M: Model>(backend: &Backend, mut key: Vec<Value>) -> Result<Statement> {
@@ -420,14 +414,14 @@ fn find_statement<M: Model>(backend: &Backend, mut key: Vec<Value>) -> Result<St
         v.make_bindable()?;
     }
     let id = (TypeId::of::<M>(), *backend);
-    if let Some(sql) = FIND_SQL.get(&id) {
+    if let Some(sql) = find_sql::get(id) {
         return Ok(Statement {
             sql: Cow::Borrowed(sql),
             params: key,
         });
     }
     let st = render(key)?;
-    FIND_SQL.put_with(id, || Box::leak(Box::from(&*st.sql)));
+    find_sql::put_with(id, || st.sql.to_string());
     Ok(st)
 }
 
