@@ -5,9 +5,12 @@
 //! So neither side goes to sleep straight away.
 //!
 //! Contract:
-//! - The worker thread, after answering, polls its queue for [`THREAD_SPIN`] before it sleeps,
-//!   yielding its CPU to any other runnable thread between polls; a statement that follows soon
-//!   after the last one does not wake it.
+//! - The worker thread, after answering, polls its queue before it sleeps, yielding its CPU to any
+//!   other runnable thread between polls, so a statement that follows soon after the last one does
+//!   not wake it. How long is set from the previous gap between an answer and the next job
+//!   ([`Idle`]): one and a half times it, at least [`THREAD_SPIN`] and at most [`THREAD_SPIN_MAX`];
+//!   after a gap longer than [`THREAD_SPIN_MAX`], only [`THREAD_SPIN`]. A caller that works on each
+//!   answer for a while before its next statement thus finds the thread awake.
 //! - The caller polls for the answer for a budget set from the connection's previous round trip
 //!   ([`Pace`]): one and a half times it, at least [`CALLER_SPIN_MIN`], and none at all when the
 //!   previous one took longer than [`CALLER_SPIN_MAX`] (then a wake-up is a small part of the
@@ -21,29 +24,60 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 
-/// How long the worker thread polls for its next job before it sleeps.
+/// The least the worker thread polls for its next job before it sleeps.
 pub(super) const THREAD_SPIN: Duration = Duration::from_micros(50);
+/// The most the worker thread polls for its next job; a longer gap between jobs is not waited out.
+pub(super) const THREAD_SPIN_MAX: Duration = Duration::from_micros(400);
 /// The least a caller polls for an answer.
 pub(super) const CALLER_SPIN_MIN: Duration = Duration::from_micros(50);
 /// A caller whose previous round trip took longer than this does not poll.
 pub(super) const CALLER_SPIN_MAX: Duration = Duration::from_micros(400);
 
-/// The worker thread's next job (see the module docs); `None` once the handle is gone.
-pub(super) fn next_job<J>(jobs: &mpsc::Receiver<J>, spin: bool) -> Option<J> {
-    if !spin {
-        return jobs.recv().ok();
+/// The previous gap between a worker thread's answer and its next job, which sets how long the
+/// thread polls for the next one.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Idle {
+    spin: bool,
+    last: Duration,
+}
+
+impl Idle {
+    /// A worker thread's idle pace; with `spin` off it never polls.
+    pub(super) fn new(spin: bool) -> Idle {
+        Idle {
+            spin,
+            last: Duration::ZERO,
+        }
     }
-    let start = Instant::now();
-    loop {
-        match jobs.try_recv() {
-            Ok(job) => return Some(job),
-            Err(mpsc::TryRecvError::Empty) => {}
-            Err(mpsc::TryRecvError::Disconnected) => return None,
+
+    /// How long to poll for the next job.
+    fn budget(self) -> Duration {
+        if !self.spin {
+            Duration::ZERO
+        } else if self.last > THREAD_SPIN_MAX {
+            THREAD_SPIN
+        } else {
+            (self.last + self.last / 2).clamp(THREAD_SPIN, THREAD_SPIN_MAX)
         }
-        if start.elapsed() >= THREAD_SPIN {
-            return jobs.recv().ok();
-        }
-        std::thread::yield_now();
+    }
+
+    /// The worker thread's next job (see the module docs); `None` once the handle is gone.
+    pub(super) fn next_job<J>(&mut self, jobs: &mpsc::Receiver<J>) -> Option<J> {
+        let budget = self.budget();
+        let start = Instant::now();
+        let job = loop {
+            match jobs.try_recv() {
+                Ok(job) => break Some(job),
+                Err(mpsc::TryRecvError::Empty) => {}
+                Err(mpsc::TryRecvError::Disconnected) => break None,
+            }
+            if start.elapsed() >= budget {
+                break jobs.recv().ok();
+            }
+            std::thread::yield_now();
+        };
+        self.last = start.elapsed();
+        job
     }
 }
 
@@ -150,12 +184,26 @@ mod tests {
     }
 
     #[test]
+    fn the_thread_polls_longer_after_short_gaps_only() {
+        let idle = |spin, micros| Idle {
+            spin,
+            last: Duration::from_micros(micros),
+        };
+        assert_eq!(idle(true, 4).budget(), THREAD_SPIN);
+        assert_eq!(idle(true, 200).budget(), Duration::from_micros(300));
+        assert_eq!(idle(true, 390).budget(), THREAD_SPIN_MAX);
+        assert_eq!(idle(true, 401).budget(), THREAD_SPIN, "a long gap");
+        assert_eq!(idle(false, 200).budget(), Duration::ZERO, "spinning off");
+    }
+
+    #[test]
     fn the_thread_gets_its_jobs_and_stops_when_the_handle_is_gone() {
         for spin in [true, false] {
             let (tx, rx) = mpsc::channel();
             let thread = std::thread::spawn(move || {
+                let mut idle = Idle::new(spin);
                 let mut got = Vec::new();
-                while let Some(job) = next_job(&rx, spin) {
+                while let Some(job) = idle.next_job(&rx) {
                     got.push(job);
                 }
                 got

@@ -60,7 +60,8 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 fn serve(conn: Connection, jobs: mpsc::Receiver<Job>, state: &State, spin: bool) {
-    while let Some(job) = wait::next_job(&jobs, spin) {
+    let mut idle = wait::Idle::new(spin);
+    while let Some(job) = idle.next_job(&jobs) {
         if !job(&conn, state) {
             break;
         }
