@@ -15,6 +15,7 @@
 //!   `otel.kind = "client"`, and records `rows`, `elapsed_ms` and `error` when it ends; a statement
 //!   slower than one second also emits a WARN event. Pool checkouts run in `orm.pool.acquire` spans.
 
+mod checkout_wait;
 mod config;
 mod conn;
 mod connection;

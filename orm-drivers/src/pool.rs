@@ -1,12 +1,14 @@
 //! The pool of each backend and one checked-out connection of any backend, dispatched by enum.
 //!
 //! Contract:
-//! - [`AnyPool`] wraps a `deadpool::managed::Pool` of the backend's manager, with finite wait and
-//!   create timeouts (each manager bounds its recycle step itself). A wait timeout is
+//! - [`AnyPool`] wraps a `deadpool::managed::Pool` of the backend's manager, with a finite create
+//!   timeout (each manager bounds its recycle step itself), and bounds the wait for a free
+//!   connection by the acquire timeout (see [`crate::checkout_wait`]). A wait timeout is
 //!   `Error::PoolTimeout`, a create timeout is `Error::Connect`, a closed pool is
-//!   `Error::PoolClosed`; backend errors pass through. The wait timeout covers waiting for a free
-//!   slot only (its timer is registered only when none is free at once), not opening or checking a
-//!   connection; a checkout waits its turn behind the tasks already waiting.
+//!   `Error::PoolClosed`; backend errors pass through. The acquire timeout bounds a checkout that
+//!   finds the pool contended (more users than connections it may open) from the moment it has to
+//!   wait; opening or checking a connection is otherwise bounded by that step's own limit. A
+//!   checkout waits its turn behind the tasks already waiting.
 //! - Recycling (in each manager) resets a connection that is not reusable and discards it when the
 //!   reset fails, so a checked-out connection is clean.
 //! - [`AnyConn`] forwards to the backend's [`Conn`] and runs every statement, BEGIN, COMMIT and
@@ -20,6 +22,7 @@ use deadpool::managed::{Manager, Object, Pool, PoolError, TimeoutType, Timeouts}
 use orm_core::{Backend, Dialect, Error, ExecResult, FromRow, KeyedInsert, Result, Statement};
 use tracing::Span;
 
+use crate::checkout_wait::WaitLimit;
 use crate::config::DatabaseConfig;
 use crate::conn::{Conn, TxOptions};
 use crate::instrument::{is_active, query_span, traced};
@@ -63,8 +66,14 @@ macro_rules! traced_call {
     };
 }
 
-/// The connection pool of one backend.
-pub(crate) enum AnyPool {
+/// The connection pool of one backend, and its acquire timeout.
+pub(crate) struct AnyPool {
+    pools: Pools,
+    wait: WaitLimit,
+}
+
+/// The deadpool pool of one backend.
+enum Pools {
     #[cfg(feature = "postgres")]
     Postgres(Pool<PgManager>),
     #[cfg(feature = "mysql")]
@@ -94,14 +103,15 @@ fn not_compiled(feature: &str) -> Error {
     ))
 }
 
-/// The pool of `manager`. It sets no recycle timeout: every manager bounds its own recycle step
-/// (`health::recycle`), so that a checkout needing no round trip sets up no timer.
+/// The pool of `manager`. It sets neither a wait timeout ([`AnyPool`] bounds the wait itself) nor a
+/// recycle timeout (every manager bounds its own recycle step, `health::recycle`), so that a
+/// checkout sets up no timer of its own.
 fn build<M: Manager<Error = Error>>(manager: M, cfg: &DatabaseConfig) -> Result<Pool<M>> {
     Pool::builder(manager)
         .max_size(cfg.max_connections())
         .runtime(Runtime::Tokio1)
         .timeouts(Timeouts {
-            wait: Some(cfg.acquire_timeout()),
+            wait: None,
             create: Some(cfg.connect_timeout()),
             recycle: None,
         })
@@ -123,69 +133,70 @@ impl AnyPool {
     pub(crate) fn new(cfg: &DatabaseConfig) -> Result<Self> {
         let url = cfg.backend_url();
         let opts = cfg.connect_options();
-        match cfg.dialect() {
+        let pools = match cfg.dialect() {
             #[cfg(feature = "postgres")]
-            Dialect::Postgres => Ok(AnyPool::Postgres(build(PgManager::new(url, opts)?, cfg)?)),
+            Dialect::Postgres => Pools::Postgres(build(PgManager::new(url, opts)?, cfg)?),
             #[cfg(feature = "mysql")]
-            Dialect::MySql => Ok(AnyPool::MySql(build(
-                MySqlManager::new(&mysql_url(url), opts)?,
-                cfg,
-            )?)),
+            Dialect::MySql => Pools::MySql(build(MySqlManager::new(&mysql_url(url), opts)?, cfg)?),
             #[cfg(feature = "sqlite")]
-            Dialect::Sqlite => Ok(AnyPool::Sqlite(build(SqliteManager::new(url, opts)?, cfg)?)),
+            Dialect::Sqlite => Pools::Sqlite(build(SqliteManager::new(url, opts)?, cfg)?),
             #[cfg(not(feature = "postgres"))]
-            Dialect::Postgres => Err(not_compiled("postgres")),
+            Dialect::Postgres => return Err(not_compiled("postgres")),
             #[cfg(not(feature = "mysql"))]
-            Dialect::MySql => Err(not_compiled("mysql")),
+            Dialect::MySql => return Err(not_compiled("mysql")),
             #[cfg(not(feature = "sqlite"))]
-            Dialect::Sqlite => Err(not_compiled("sqlite")),
-        }
+            Dialect::Sqlite => return Err(not_compiled("sqlite")),
+        };
+        Ok(AnyPool {
+            pools,
+            wait: WaitLimit::new(cfg.acquire_timeout()),
+        })
     }
 
     /// Checks a connection out, waiting at most the acquire timeout.
     pub(crate) async fn get(&self) -> Result<AnyConn> {
-        let timeouts = self.timeouts();
+        let timeouts = Timeouts {
+            wait: Some(self.wait.limit()),
+            ..dispatch!(&self.pools, Pools, p => p.timeouts())
+        };
         let map = |e| pool_error(e, &timeouts);
-        match self {
-            #[cfg(feature = "postgres")]
-            AnyPool::Postgres(p) => p
-                .timeout_get(&timeouts)
-                .await
-                .map(AnyConn::Postgres)
-                .map_err(map),
-            #[cfg(feature = "mysql")]
-            AnyPool::MySql(p) => p
-                .timeout_get(&timeouts)
-                .await
-                .map(AnyConn::MySql)
-                .map_err(map),
-            #[cfg(feature = "sqlite")]
-            AnyPool::Sqlite(p) => p
-                .timeout_get(&timeouts)
-                .await
-                .map(AnyConn::Sqlite)
-                .map_err(map),
-        }
+        let checkout = async {
+            match &self.pools {
+                #[cfg(feature = "postgres")]
+                Pools::Postgres(p) => p.get().await.map(AnyConn::Postgres).map_err(map),
+                #[cfg(feature = "mysql")]
+                Pools::MySql(p) => p.get().await.map(AnyConn::MySql).map_err(map),
+                #[cfg(feature = "sqlite")]
+                Pools::Sqlite(p) => p.get().await.map(AnyConn::Sqlite).map_err(map),
+            }
+        };
+        self.wait.bound(checkout, || self.is_contended()).await
     }
 
-    fn timeouts(&self) -> Timeouts {
-        dispatch!(self, AnyPool, p => p.timeouts())
+    /// `true` when the pool has more users (checkouts under way and connections checked out) than
+    /// connections it may open, so that a pending checkout may be waiting for a free one. Never
+    /// `false` for a checkout that waits for one: a pending checkout that is not waiting is opening
+    /// or checking a connection, bounded by that step's own time limit.
+    fn is_contended(&self) -> bool {
+        // Users are `size - available + waiting` (deadpool reports one of the last two as 0).
+        let s = self.status();
+        s.size + s.waiting > s.max_size + s.available
     }
 
     /// Size, idle connections and limits.
     pub(crate) fn status(&self) -> deadpool::Status {
-        dispatch!(self, AnyPool, p => p.status())
+        dispatch!(&self.pools, Pools, p => p.status())
     }
 
     /// Closes the pool: idle connections are dropped, checked-out ones when they come back, and
     /// waiting or later checkouts fail with `Error::PoolClosed`.
     pub(crate) fn close(&self) {
-        dispatch!(self, AnyPool, p => p.close())
+        dispatch!(&self.pools, Pools, p => p.close())
     }
 
     /// `true` once [`AnyPool::close`] ran.
     pub(crate) fn is_closed(&self) -> bool {
-        dispatch!(self, AnyPool, p => p.is_closed())
+        dispatch!(&self.pools, Pools, p => p.is_closed())
     }
 }
 
