@@ -315,6 +315,52 @@ async fn spawned_tasks(f: Fixture) {
     drop_table(&db, &f).await;
 }
 
+/// Many tasks on a small pool: quick checkouts all succeed (no spurious timeout however long the
+/// queue); with the connections held past the acquire timeout, the others fail with `PoolTimeout`
+/// no sooner than it; afterwards nothing is left waiting and the pool serves again.
+async fn contended_checkouts(f: Fixture) {
+    let db = f.connect("max_connections=2&acquire_timeout=5").await;
+    let mut tasks = Vec::new();
+    for _ in 0..32 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..20 {
+                let one: (i64,) = raw("SELECT 1").fetch_one(&db).await?;
+                assert_eq!(one.0, 1);
+            }
+            Ok::<_, Error>(())
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+
+    let db = f.connect("max_connections=2&acquire_timeout=0.2").await;
+    let held = (db.acquire().await.unwrap(), db.acquire().await.unwrap());
+    let mut waiting = Vec::new();
+    for i in 0..8_u64 {
+        let db = db.clone();
+        waiting.push(tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(10 * i)).await;
+            let start = Instant::now();
+            let out = db.acquire().await.map(drop);
+            (out, start.elapsed())
+        }));
+    }
+    for t in waiting {
+        let (out, waited) = t.await.unwrap();
+        assert!(matches!(out, Err(Error::PoolTimeout { .. })), "{out:?}");
+        assert!(
+            waited >= Duration::from_millis(190) && waited < Duration::from_secs(3),
+            "{waited:?}"
+        );
+    }
+    assert_eq!(db.status().waiting, 0);
+    drop(held);
+    let one: (i64,) = raw("SELECT 1").fetch_one(&db).await.unwrap();
+    assert_eq!(one.0, 1);
+}
+
 async fn read_only_transactions(f: Fixture) {
     let db = f.connect("").await;
     create_table(&db, &f).await;
@@ -523,6 +569,7 @@ macro_rules! suite {
             case!(transaction_closures);
             case!(pool_timeout_and_status);
             case!(spawned_tasks);
+            case!(contended_checkouts);
             case!(read_only_transactions);
             case!(cancellation_sweep);
         }
