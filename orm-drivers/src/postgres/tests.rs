@@ -63,6 +63,17 @@ macro_rules! connect {
     };
 }
 
+/// A connection, a second one to watch it from, and the first one's backend pid (or returns from
+/// the test, as [`connect!`] does).
+macro_rules! watched {
+    () => {{
+        let mut conn = connect!();
+        let observer = connect!();
+        let pid = backend_pid(&mut conn).await;
+        (conn, observer, pid)
+    }};
+}
+
 // After the helpers and macros it uses.
 mod driving;
 
@@ -396,9 +407,7 @@ async fn a_session_ended_by_the_server_is_disconnected() {
 /// in the pool.
 #[tokio::test]
 async fn a_decode_error_reads_the_rest_of_the_result() {
-    let mut c = connect!();
-    let mut observer = connect!();
-    let pid = backend_pid(&mut c).await;
+    let (mut c, mut observer, pid) = watched!();
     let big = "SELECT repeat('x', 1000) AS v FROM generate_series(1, 20000)";
     let err = c
         .fetch_all::<Scalar<i32>>(Statement::text(big))
@@ -927,9 +936,7 @@ async fn a_begin_dropped_before_its_answer_is_never_reused() {
 
 #[tokio::test]
 async fn a_query_dropped_in_flight_is_cancelled_and_never_reused() {
-    let mut a = connect!();
-    let mut b = connect!();
-    let pid = backend_pid(&mut a).await;
+    let (mut a, mut b, pid) = watched!();
     let slow = a.fetch_all::<Scalar<i32>>(Statement::text("SELECT 1 FROM pg_sleep(10)"));
     assert!(
         tokio::time::timeout(Duration::from_millis(200), slow)
@@ -953,9 +960,7 @@ async fn a_query_dropped_in_flight_is_cancelled_and_never_reused() {
 
 #[tokio::test]
 async fn a_killed_backend_is_disconnected_and_never_reused() {
-    let mut a = connect!();
-    let mut b = connect!();
-    let pid = backend_pid(&mut a).await;
+    let (mut a, mut b, pid) = watched!();
     terminate(&mut b, "pid = $1", Value::I32(pid)).await;
     let err = a.execute(Statement::text("SELECT 1")).await.unwrap_err();
     assert!(err.is_disconnected(), "{err:?}");

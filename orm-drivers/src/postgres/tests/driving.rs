@@ -53,9 +53,7 @@ async fn a_request_dropped_midway_is_answered_before_the_next_one() {
 
 #[tokio::test]
 async fn recycling_a_healthy_idle_connection_sends_nothing() {
-    let mut a = connect!();
-    let mut b = connect!();
-    let pid = backend_pid(&mut a).await;
+    let (mut a, mut b, pid) = watched!();
     let marker = "SELECT 'orm idle marker'";
     let _: String = scalar(&mut a, Statement::text(marker)).await.unwrap();
     manager(16)
@@ -140,9 +138,7 @@ async fn an_idle_connection_closed_by_the_server_is_not_recycled() {
 
 #[tokio::test]
 async fn a_dropped_idle_connection_ends_its_session() {
-    let mut a = connect!();
-    let mut observer = connect!();
-    let pid = backend_pid(&mut a).await;
+    let (a, mut observer, pid) = watched!();
     drop(a);
     wait_until_gone(
         &mut observer,
