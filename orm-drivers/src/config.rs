@@ -348,11 +348,12 @@ impl DatabaseBuilder {
         self.busy_timeout = Some(timeout);
         self
     }
-    /// SQLite: after each statement the connection's thread polls for the next one for 50 µs
-    /// (yielding its CPU between polls), and a caller polls for its answer (yielding to Tokio) for
-    /// up to one and a half times the previous round trip when that took under 400 µs, before
-    /// either sleeps; short statements then do not pay for waking a sleeping thread (default
-    /// `true`). `false` trades that latency for no polling at all.
+    /// SQLite: after each statement the connection's thread polls for the next one (yielding its
+    /// CPU between polls) for one and a half times the previous gap between statements, from 50 to
+    /// 400 µs, and a caller polls for its answer (yielding to Tokio) for up to one and a half times
+    /// the previous round trip when that took under 400 µs, before either sleeps; statements that
+    /// follow each other then do not pay for waking a sleeping thread (default `true`). `false`
+    /// trades that latency for no polling at all.
     pub fn sqlite_spin(mut self, spin: bool) -> Self {
         self.sqlite_spin = Some(spin);
         self
