@@ -49,6 +49,7 @@ impl Value {
     /// The value as drivers bind it: `U64` becomes `I64`, or an [`Error::Encode`](crate::Error::Encode)
     /// when it does not fit (never a silent wrap). A list is checked element by element (and copied
     /// only when one of them changes); a list inside a list is an `Error::Encode`.
+    #[inline]
     pub fn into_bindable(mut self) -> crate::Result<Value> {
         self.make_bindable()?;
         Ok(self)
@@ -56,7 +57,19 @@ impl Value {
 
     /// [`Value::into_bindable`] in place: a value other than a `U64` or a list is left untouched at
     /// the cost of one comparison. On error the value is left as it was.
+    #[inline]
     pub fn make_bindable(&mut self) -> crate::Result<()> {
+        if matches!(self, Value::U64(_) | Value::List(_)) {
+            self.convert_to_bindable()
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The work of [`Value::make_bindable`] for a `U64` or a list, out of line so that the check of
+    /// every other value is inlined at each call.
+    #[inline(never)]
+    fn convert_to_bindable(&mut self) -> crate::Result<()> {
         match self {
             Value::U64(v) => {
                 let v = *v;
