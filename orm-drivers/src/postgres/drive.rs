@@ -208,6 +208,8 @@ impl Io {
     }
 
     /// Polls the halves flagged in `due`, then those their polls woke, until nothing is left to do.
+    /// The connection goes first in each round, so that a request waiting for a response the
+    /// socket just brought is polled once, after the connection has handed the response over.
     fn poll_both<T>(
         &mut self,
         mut request: Pin<&mut impl Future<Output = Result<T, PgError>>>,
@@ -221,20 +223,20 @@ impl Io {
         let state = &self.wakeups.state;
         state.fetch_or(POLLING, Ordering::AcqRel);
         for _ in 0..MAX_ROUNDS {
-            if due & REQUEST != 0 {
-                state.fetch_and(!REQUEST, Ordering::AcqRel);
-                let mut request_cx = Context::from_waker(&self.request_waker);
-                if let Poll::Ready(out) = request.as_mut().poll(&mut request_cx) {
-                    state.fetch_and(!POLLING, Ordering::AcqRel);
-                    return Polled::Done(out);
-                }
-            }
             if due & CONNECTION != 0 {
                 state.fetch_and(!CONNECTION, Ordering::AcqRel);
                 let mut connection_cx = Context::from_waker(&self.connection_waker);
                 if let Poll::Ready(ended) = Pin::new(&mut *connection).poll(&mut connection_cx) {
                     state.fetch_and(!POLLING, Ordering::AcqRel);
                     return Polled::Ended(ended);
+                }
+            }
+            if due & REQUEST != 0 {
+                state.fetch_and(!REQUEST, Ordering::AcqRel);
+                let mut request_cx = Context::from_waker(&self.request_waker);
+                if let Poll::Ready(out) = request.as_mut().poll(&mut request_cx) {
+                    state.fetch_and(!POLLING, Ordering::AcqRel);
+                    return Polled::Done(out);
                 }
             }
             due = state.load(Ordering::Acquire) & WOKEN;
