@@ -171,8 +171,9 @@ impl Database {
         Ok(Lease(Some(self.checkout().await?)))
     }
 
-    async fn checkout(&self) -> Result<AnyConn> {
-        checkout(&self.inner.pool, &self.inner.config).await
+    /// The pool's checkout future itself (not wrapped in one more state machine).
+    fn checkout(&self) -> impl Future<Output = Result<AnyConn>> + Send + '_ {
+        checkout(&self.inner.pool, &self.inner.config)
     }
 }
 

@@ -154,13 +154,9 @@ impl AnyPool {
     }
 
     /// Checks a connection out, waiting at most the acquire timeout.
-    pub(crate) async fn get(&self) -> Result<AnyConn> {
-        let timeouts = Timeouts {
-            wait: Some(self.wait.limit()),
-            ..dispatch!(&self.pools, Pools, p => p.timeouts())
-        };
-        let map = |e| pool_error(e, &timeouts);
-        let checkout = async {
+    pub(crate) fn get(&self) -> impl Future<Output = Result<AnyConn>> + Send + '_ {
+        let map = |e| self.pool_error(e);
+        let checkout = async move {
             match &self.pools {
                 #[cfg(feature = "postgres")]
                 Pools::Postgres(p) => p.get().await.map(AnyConn::Postgres).map_err(map),
@@ -170,7 +166,7 @@ impl AnyPool {
                 Pools::Sqlite(p) => p.get().await.map(AnyConn::Sqlite).map_err(map),
             }
         };
-        self.wait.bound(checkout, || self.is_contended()).await
+        self.wait.bound(checkout, || self.is_contended())
     }
 
     /// `true` when the pool has more users (checkouts under way and connections checked out) than
@@ -197,6 +193,16 @@ impl AnyPool {
     /// `true` once [`AnyPool::close`] ran.
     pub(crate) fn is_closed(&self) -> bool {
         dispatch!(&self.pools, Pools, p => p.is_closed())
+    }
+
+    /// The error of a failed checkout.
+    #[cold]
+    fn pool_error(&self, e: PoolError<Error>) -> Error {
+        let timeouts = Timeouts {
+            wait: Some(self.wait.limit()),
+            ..dispatch!(&self.pools, Pools, p => p.timeouts())
+        };
+        pool_error(e, &timeouts)
     }
 }
 
