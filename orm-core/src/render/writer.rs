@@ -90,7 +90,7 @@ impl<'b> Writer<'b> {
         Self {
             backend,
             qualify,
-            sql: String::with_capacity(128),
+            sql: String::with_capacity(256),
             params: Vec::new(),
             list_subquery: false,
         }
