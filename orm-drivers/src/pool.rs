@@ -155,7 +155,7 @@ impl AnyPool {
 
     /// Checks a connection out, waiting at most the acquire timeout.
     pub(crate) fn get(&self) -> impl Future<Output = Result<AnyConn>> + Send + '_ {
-        let map = |e| self.pool_error(e);
+        let map = |e| self.checkout_error(e);
         let checkout = async move {
             match &self.pools {
                 #[cfg(feature = "postgres")]
@@ -197,7 +197,7 @@ impl AnyPool {
 
     /// The error of a failed checkout.
     #[cold]
-    fn pool_error(&self, e: PoolError<Error>) -> Error {
+    fn checkout_error(&self, e: PoolError<Error>) -> Error {
         let timeouts = Timeouts {
             wait: Some(self.wait.limit()),
             ..dispatch!(&self.pools, Pools, p => p.timeouts())
