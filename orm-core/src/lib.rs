@@ -23,6 +23,7 @@ pub mod render;
 mod row;
 mod row_shapes;
 pub mod scope;
+mod select_sql;
 mod sql_texts;
 mod upsert;
 mod value;

@@ -208,7 +208,7 @@ impl<S, R> Query<S, R> {
     /// The SQL and parameters this query runs on `backend`.
     pub fn to_statement(&self, backend: &Backend) -> Result<Statement> {
         self.check()?;
-        render::select(backend, &self.select)
+        crate::select_sql::statement(backend, &self.select)
     }
 
     /// The SQL `count` runs: `COUNT(*)` over the filtered rows, or over the query as a subquery when

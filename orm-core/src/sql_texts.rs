@@ -8,6 +8,7 @@
 //! texts must have keys bounded by the program itself (model types times backends) and no
 //! capacity, so that no text is leaked twice. Safe to share between threads.
 
+use std::borrow::Borrow;
 use std::hash::Hash;
 use std::sync::{LazyLock, PoisonError, RwLock};
 
@@ -28,8 +29,12 @@ impl<K: Hash + Eq, T: Clone> SqlTexts<K, T> {
         }
     }
 
-    /// The text stored for `key`.
-    pub(crate) fn get(&self, key: &K) -> Option<T> {
+    /// The text stored for `key` (or for a borrowed form of it, such as a slice of a boxed key).
+    pub(crate) fn get<Q>(&self, key: &Q) -> Option<T>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
         let map = self.map.read().unwrap_or_else(PoisonError::into_inner);
         map.get(key).cloned()
     }

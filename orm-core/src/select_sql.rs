@@ -1,0 +1,490 @@
+//! The SQL texts of builder SELECTs, rendered once per shape and reused with fresh parameters.
+//!
+//! A query built in a loop (`User::query().left_join::<Post>(..).filter(..).all(db)`) has the same
+//! text every time; only its bound values change. Rendering it again (quoting every identifier,
+//! placing every parenthesis) costs more than looking the text up.
+//!
+//! Contract:
+//! - A SELECT's shape is everything its text depends on: the backend, the tables and columns (by
+//!   the address and length of their `&'static str` names, which identify the text for the life of
+//!   the program), the operators, the nesting, which bound values are NULL (`= NULL` renders as
+//!   `IS NULL`), DISTINCT, the ORDER BY, LIMIT, OFFSET and lock. It is encoded exactly (no hash stands for
+//!   it), so two SELECTs with one shape have one text, and the reused text with the SELECT's own
+//!   values is exactly what [`render::select`] renders (pinned by tests on every backend).
+//! - Only SELECTs made of columns, bound values, TRUE/FALSE, binary operators, NOT and IS NULL,
+//!   with ORDER BY on columns and without GROUP BY or HAVING, are encoded; any other SELECT (IN
+//!   lists, subqueries, functions, raw fragments, aliases...) is rendered every time, as is one
+//!   with a name of 64 KiB or more.
+//! - Only texts that rendered without error are kept. Values are checked (`into_bindable`) on
+//!   every use, so a value that cannot be bound fails as it does when rendered.
+//! - At most [`CAPACITY`] texts are kept (see [`SqlTexts`]).
+
+use std::cell::RefCell;
+
+use crate::ast::{BinOp, Expr, Select};
+use crate::dialect::{Backend, Dialect};
+use crate::error::Result;
+use crate::render::{self, Statement};
+use crate::sql_texts::SqlTexts;
+use crate::value::Value;
+
+/// How many SELECT texts are kept at most.
+const CAPACITY: usize = 256;
+
+static TEXTS: SqlTexts<Box<[u64]>, Box<str>> = SqlTexts::new(CAPACITY);
+
+thread_local! {
+    /// The shape being encoded, reused from one SELECT to the next.
+    static SHAPE: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The statement of `q` on `backend`: its text reused when a SELECT of the same shape was rendered
+/// before, else [`render::select`].
+pub(crate) fn statement(backend: &Backend, q: &Select) -> Result<Statement> {
+    let reused = SHAPE.try_with(|shape| {
+        let Ok(mut shape) = shape.try_borrow_mut() else {
+            return None;
+        };
+        shape.clear();
+        encode_select(backend, q, &mut shape)?;
+        Some(match TEXTS.get(shape.as_slice()) {
+            Some(sql) => bind(q).map(|params| Statement {
+                sql: String::from(sql).into(),
+                params,
+            }),
+            None => render::select(backend, q).inspect(|st| {
+                TEXTS.put(shape.as_slice().into(), (*st.sql).into());
+            }),
+        })
+    });
+    match reused {
+        Ok(Some(st)) => st,
+        _ => render::select(backend, q),
+    }
+}
+
+/// Tags of the encoded nodes.
+const COLUMN: u64 = 1;
+const VALUE: u64 = 2;
+const NULL: u64 = 3;
+const BOOL: u64 = 4;
+const BINARY: u64 = 5;
+const NOT: u64 = 6;
+const IS_NULL: u64 = 7;
+const NONE: u64 = 8;
+const SOME: u64 = 9;
+
+/// A `&'static str` as one token, its address and length: equal tokens mean the same text for the
+/// life of the program. `None` (the SELECT is not encoded) for a name too long to pack.
+fn name(s: &'static str, out: &mut Vec<u64>) -> Option<()> {
+    let addr = s.as_ptr() as usize as u64;
+    let len = u64::try_from(s.len()).ok().filter(|&l| l < 1 << 16)?;
+    (addr < 1 << 48).then(|| out.push(addr << 16 | len))
+}
+
+/// A tag and a small payload as one token.
+fn tagged(tag: u64, payload: u64) -> u64 {
+    tag | payload << 8
+}
+
+fn option(v: Option<u64>, out: &mut Vec<u64>) {
+    match v {
+        None => out.push(NONE),
+        Some(v) => out.extend([SOME, v]),
+    }
+}
+
+fn alias(a: Option<&'static str>, out: &mut Vec<u64>) -> Option<()> {
+    match a {
+        None => out.push(NONE),
+        Some(a) => {
+            out.push(SOME);
+            name(a, out)?;
+        }
+    }
+    Some(())
+}
+
+fn backend_token(b: &Backend) -> u64 {
+    let dialect = match b.dialect {
+        Dialect::Postgres => 0,
+        Dialect::MySql => 1,
+        Dialect::Sqlite => 2,
+    };
+    dialect | u64::from(b.insert_returning) << 8 | u64::from(b.mariadb) << 9
+}
+
+/// Encodes the shape of `q`; `None` when it holds a node this module does not encode.
+fn encode_select(backend: &Backend, q: &Select, out: &mut Vec<u64>) -> Option<()> {
+    if !q.group_by.is_empty() || q.having.is_some() {
+        return None;
+    }
+    out.extend([backend_token(backend), u64::from(q.distinct)]);
+    name(q.from.name, out)?;
+    alias(q.from.alias, out)?;
+    out.push(q.columns.len() as u64);
+    for c in &q.columns {
+        encode_expr(c, out)?;
+    }
+    out.push(q.joins.len() as u64);
+    for j in &q.joins {
+        out.push(j.kind as u64);
+        name(j.table.name, out)?;
+        alias(j.table.alias, out)?;
+        encode_expr(&j.on, out)?;
+    }
+    match &q.filter {
+        None => out.push(NONE),
+        Some(f) => {
+            out.push(SOME);
+            encode_expr(f, out)?;
+        }
+    }
+    out.push(q.order_by.len() as u64);
+    for o in &q.order_by {
+        // Columns only: the renderer may write a sort key twice (NULLS FIRST on MySQL).
+        let Expr::Column(c) = &o.expr else {
+            return None;
+        };
+        name(c.table, out)?;
+        name(c.name, out)?;
+        out.push(o.direction as u64);
+        option(o.nulls.map(|n| n as u64), out);
+    }
+    option(q.limit, out);
+    option(q.offset, out);
+    option(q.lock.map(|l| l as u64), out);
+    Some(())
+}
+
+fn encode_expr(e: &Expr, out: &mut Vec<u64>) -> Option<()> {
+    match e {
+        Expr::Column(c) => {
+            out.push(COLUMN);
+            name(c.table, out)?;
+            name(c.name, out)?;
+        }
+        Expr::Value(Value::Null) => out.push(NULL),
+        Expr::Value(_) => out.push(VALUE),
+        Expr::Bool(b) => out.push(tagged(BOOL, u64::from(*b))),
+        Expr::Binary { op, lhs, rhs } => {
+            out.push(tagged(BINARY, *op as u64));
+            encode_expr(lhs, out)?;
+            encode_expr(rhs, out)?;
+        }
+        Expr::Not(inner) => {
+            out.push(NOT);
+            encode_expr(inner, out)?;
+        }
+        Expr::IsNull { expr, negated } => {
+            out.push(tagged(IS_NULL, u64::from(*negated)));
+            encode_expr(expr, out)?;
+        }
+        _ => return None,
+    }
+    Some(())
+}
+
+/// The bound values of an encoded SELECT, in the order [`render::select`] binds them.
+fn bind(q: &Select) -> Result<Vec<Value>> {
+    let mut params = Vec::new();
+    for e in q.columns.iter().chain(q.joins.iter().map(|j| &j.on)) {
+        bind_expr(e, &mut params)?;
+    }
+    if let Some(f) = &q.filter {
+        bind_expr(f, &mut params)?;
+    }
+    Ok(params)
+}
+
+fn bind_expr(e: &Expr, params: &mut Vec<Value>) -> Result<()> {
+    match e {
+        Expr::Value(v) => params.push(v.clone().into_bindable()?),
+        // `x = NULL` and `x <> NULL` render as `IS [NOT] NULL`, binding nothing for the NULL.
+        Expr::Binary {
+            op: BinOp::Eq | BinOp::Ne,
+            lhs,
+            rhs,
+        } if matches!(**rhs, Expr::Value(Value::Null)) => bind_expr(lhs, params)?,
+        Expr::Binary { lhs, rhs, .. } => {
+            bind_expr(lhs, params)?;
+            bind_expr(rhs, params)?;
+        }
+        Expr::Not(inner) | Expr::IsNull { expr: inner, .. } => bind_expr(inner, params)?,
+        _ => {}
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::ast::{ColumnRef, Direction, Join, JoinKind, Lock, Nulls, OrderBy, TableRef};
+
+    const BACKENDS: [Backend; 4] = [
+        Backend::POSTGRES,
+        Backend::MYSQL,
+        Backend::SQLITE,
+        Backend {
+            mariadb: true,
+            insert_returning: true,
+            ..Backend::MYSQL
+        },
+    ];
+    const TABLES: [&str; 2] = ["users", "posts"];
+    const NAMES: [&str; 3] = ["id", "name", "hair_color"];
+    const OPS: [BinOp; 14] = [
+        BinOp::Eq,
+        BinOp::Ne,
+        BinOp::Lt,
+        BinOp::Le,
+        BinOp::Gt,
+        BinOp::Ge,
+        BinOp::And,
+        BinOp::Or,
+        BinOp::Add,
+        BinOp::Sub,
+        BinOp::Mul,
+        BinOp::Div,
+        BinOp::IntDiv,
+        BinOp::Rem,
+    ];
+
+    fn column(t: usize, n: usize) -> Expr {
+        Expr::Column(ColumnRef {
+            table: TABLES[t],
+            name: NAMES[n],
+        })
+    }
+
+    fn leaf() -> impl Strategy<Value = Expr> {
+        prop_oneof![
+            (0..2usize, 0..3usize).prop_map(|(t, n)| column(t, n)),
+            Just(Expr::Value(Value::Null)),
+            any::<i64>().prop_map(|v| Expr::Value(Value::I64(v))),
+            "[a-z']{0,6}".prop_map(|s| Expr::Value(Value::String(s))),
+            any::<bool>().prop_map(Expr::Bool),
+        ]
+    }
+
+    fn expr() -> impl Strategy<Value = Expr> {
+        leaf().prop_recursive(4, 24, 2, |inner| {
+            prop_oneof![
+                (0..OPS.len(), inner.clone(), inner.clone()).prop_map(|(op, l, r)| Expr::Binary {
+                    op: OPS[op],
+                    lhs: Box::new(l),
+                    rhs: Box::new(r),
+                }),
+                inner.clone().prop_map(|e| Expr::Not(Box::new(e))),
+                (inner, any::<bool>()).prop_map(|(e, negated)| Expr::IsNull {
+                    expr: Box::new(e),
+                    negated,
+                }),
+            ]
+        })
+    }
+
+    /// A SELECT with `filter` as its WHERE and also as a selected expression (values are bound in
+    /// the SELECT list, the ON conditions and the WHERE, in that order), and a LEFT JOIN on `join`.
+    fn select(filter: Option<Expr>, join: Option<Expr>) -> Select {
+        let mut columns = vec![column(0, 0), column(0, 1)];
+        columns.extend(filter.clone());
+        let mut q = Select::new(TableRef::new("users"), columns);
+        if let Some(on) = join {
+            q.joins.push(Join {
+                kind: JoinKind::Left,
+                table: TableRef::new("posts"),
+                on,
+            });
+        }
+        q.filter = filter;
+        q
+    }
+
+    /// `q` through the store, twice (stored, then reused), against the renderer.
+    fn assert_exact(q: &Select) {
+        for backend in BACKENDS {
+            let rendered = render::select(&backend, q);
+            for _ in 0..2 {
+                match (&rendered, statement(&backend, q)) {
+                    (Ok(expected), Ok(st)) => {
+                        assert_eq!(st.sql, expected.sql, "{backend:?}");
+                        assert_eq!(st.params, expected.params, "{backend:?}");
+                    }
+                    (Err(expected), Err(e)) => assert_eq!(e.to_string(), expected.to_string()),
+                    (expected, got) => panic!("{backend:?}: {expected:?} vs {got:?}"),
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn reused_texts_are_what_the_renderer_writes(
+            filter in proptest::option::of(expr()),
+            join in proptest::option::of(expr()),
+        ) {
+            assert_exact(&select(filter, join));
+        }
+
+        /// A SELECT, then the same tree with one kind of part changed: the second reuses the
+        /// first's text when its shape is the same, and binds its own values.
+        #[test]
+        fn one_part_changed_is_rendered_exactly(filter in expr(), join in expr()) {
+            for part in [Part::Values, Part::Columns, Part::Operators, Part::Flags] {
+                let first = select(Some(filter.clone()), Some(join.clone()));
+                let second = select(Some(changed(filter.clone(), part)), Some(changed(join.clone(), part)));
+                for backend in BACKENDS {
+                    let _ = statement(&backend, &first);
+                }
+                assert_exact(&second);
+            }
+        }
+    }
+
+    /// What [`changed`] changes.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Part {
+        /// Values, to others of another type; some NULLs become values and some values NULLs.
+        Values,
+        Columns,
+        Operators,
+        /// TRUE/FALSE and IS [NOT] NULL.
+        Flags,
+    }
+
+    /// `e` with the same tree but one kind of part changed everywhere: a shape that forgot that
+    /// part would reuse a wrong text.
+    fn changed(e: Expr, part: Part) -> Expr {
+        let again = |e: Box<Expr>| Box::new(changed(*e, part));
+        match e {
+            Expr::Value(v) if part == Part::Values => Expr::Value(match v {
+                Value::Null => Value::I64(7),
+                Value::I64(v) if v % 2 == 0 => Value::Null,
+                Value::I64(v) => Value::String(v.to_string()),
+                _ => Value::F64(0.5),
+            }),
+            Expr::Column(c) if part == Part::Columns => {
+                let t = TABLES.iter().position(|&t| t == c.table).unwrap_or(0);
+                let n = NAMES.iter().position(|&n| n == c.name).unwrap_or(0);
+                column(1 - t, (n + 1) % NAMES.len())
+            }
+            Expr::Bool(b) if part == Part::Flags => Expr::Bool(!b),
+            Expr::Binary { op, lhs, rhs } => Expr::Binary {
+                op: if part == Part::Operators {
+                    OPS[(OPS.iter().position(|&o| o == op).unwrap_or(0) + 1) % OPS.len()]
+                } else {
+                    op
+                },
+                lhs: again(lhs),
+                rhs: again(rhs),
+            },
+            Expr::Not(inner) => Expr::Not(again(inner)),
+            Expr::IsNull { expr, negated } => Expr::IsNull {
+                expr: again(expr),
+                negated: negated != (part == Part::Flags),
+            },
+            other => other,
+        }
+    }
+
+    #[test]
+    fn null_and_non_null_values_have_their_own_texts() {
+        let eq = |v: Value| {
+            select(
+                Some(Expr::Binary {
+                    op: BinOp::Eq,
+                    lhs: Box::new(column(0, 2)),
+                    rhs: Box::new(Expr::Value(v)),
+                }),
+                None,
+            )
+        };
+        let some = statement(&Backend::POSTGRES, &eq(Value::String("x".into()))).unwrap();
+        let none = statement(&Backend::POSTGRES, &eq(Value::Null)).unwrap();
+        assert!(
+            some.sql.ends_with("WHERE \"hair_color\" = $2"),
+            "{}",
+            some.sql
+        );
+        assert!(
+            none.sql.ends_with("WHERE \"hair_color\" IS NULL"),
+            "{}",
+            none.sql
+        );
+        assert!(none.params.is_empty());
+        let again = statement(&Backend::POSTGRES, &eq(Value::String("y".into()))).unwrap();
+        assert_eq!(
+            (again.sql, again.params),
+            (some.sql, vec![Value::String("y".into()); 2])
+        );
+    }
+
+    #[test]
+    fn clauses_are_part_of_the_shape() {
+        let base = select(None, None);
+        let mut ordered = base.clone();
+        ordered.order_by.push(OrderBy {
+            expr: column(0, 1),
+            direction: Direction::Desc,
+            nulls: Some(Nulls::First),
+        });
+        let mut limited = ordered.clone();
+        limited.limit = Some(10);
+        limited.offset = Some(20);
+        let mut other_limit = limited.clone();
+        other_limit.limit = Some(11);
+        let mut locked = limited.clone();
+        locked.lock = Some(Lock::Update);
+        let mut distinct = base.clone();
+        distinct.distinct = true;
+        let mut aliased = base.clone();
+        aliased.from.alias = Some("u");
+        for q in [
+            &base,
+            &ordered,
+            &limited,
+            &other_limit,
+            &locked,
+            &distinct,
+            &aliased,
+        ] {
+            assert_exact(q);
+        }
+    }
+
+    #[test]
+    fn values_that_cannot_be_bound_fail_on_reuse_too() {
+        let eq = |v: Value| {
+            select(
+                Some(Expr::Binary {
+                    op: BinOp::Eq,
+                    lhs: Box::new(column(0, 0)),
+                    rhs: Box::new(Expr::Value(v)),
+                }),
+                None,
+            )
+        };
+        statement(&Backend::SQLITE, &eq(Value::U64(1))).unwrap();
+        let err = statement(&Backend::SQLITE, &eq(Value::U64(u64::MAX))).unwrap_err();
+        assert!(matches!(err, crate::Error::Encode { .. }), "{err}");
+    }
+
+    #[test]
+    fn other_nodes_are_rendered_every_time() {
+        let mut q = select(None, None);
+        q.group_by.push(column(0, 2));
+        let mut shape = Vec::new();
+        assert_eq!(encode_select(&Backend::POSTGRES, &q, &mut shape), None);
+        let mut q = select(None, None);
+        q.order_by.push(OrderBy {
+            expr: Expr::Value(Value::I64(1)),
+            direction: Direction::Asc,
+            nulls: None,
+        });
+        assert_eq!(encode_select(&Backend::POSTGRES, &q, &mut shape), None);
+        assert_exact(&q);
+    }
+}
