@@ -76,10 +76,9 @@ const SOME: u64 = 9;
 
 /// A `&'static str` as one token, its address and length: equal tokens mean the same text for the
 /// life of the program. `None` (the SELECT is not encoded) for a name too long to pack.
-fn name(s: &'static str, out: &mut Vec<u64>) -> Option<()> {
-    let addr = s.as_ptr() as usize as u64;
-    let len = u64::try_from(s.len()).ok().filter(|&l| l < 1 << 16)?;
-    (addr < 1 << 48).then(|| out.push(addr << 16 | len))
+fn name(s: &'static str) -> Option<u64> {
+    let (addr, len) = (s.as_ptr() as usize as u64, s.len() as u64);
+    (addr >> 48 == 0 && len >> 16 == 0).then_some(addr << 16 | len)
 }
 
 /// A tag and a small payload as one token.
@@ -97,10 +96,7 @@ fn option(v: Option<u64>, out: &mut Vec<u64>) {
 fn alias(a: Option<&'static str>, out: &mut Vec<u64>) -> Option<()> {
     match a {
         None => out.push(NONE),
-        Some(a) => {
-            out.push(SOME);
-            name(a, out)?;
-        }
+        Some(a) => out.extend([SOME, name(a)?]),
     }
     Some(())
 }
@@ -120,7 +116,7 @@ fn encode_select(backend: &Backend, q: &Select, out: &mut Vec<u64>) -> Option<()
         return None;
     }
     out.extend([backend_token(backend), u64::from(q.distinct)]);
-    name(q.from.name, out)?;
+    out.push(name(q.from.name)?);
     alias(q.from.alias, out)?;
     out.push(q.columns.len() as u64);
     for c in &q.columns {
@@ -129,7 +125,7 @@ fn encode_select(backend: &Backend, q: &Select, out: &mut Vec<u64>) -> Option<()
     out.push(q.joins.len() as u64);
     for j in &q.joins {
         out.push(j.kind as u64);
-        name(j.table.name, out)?;
+        out.push(name(j.table.name)?);
         alias(j.table.alias, out)?;
         encode_expr(&j.on, out)?;
     }
@@ -146,9 +142,7 @@ fn encode_select(backend: &Backend, q: &Select, out: &mut Vec<u64>) -> Option<()
         let Expr::Column(c) = &o.expr else {
             return None;
         };
-        name(c.table, out)?;
-        name(c.name, out)?;
-        out.push(o.direction as u64);
+        out.extend([name(c.table)?, name(c.name)?, o.direction as u64]);
         option(o.nulls.map(|n| n as u64), out);
     }
     option(q.limit, out);
@@ -160,9 +154,10 @@ fn encode_select(backend: &Backend, q: &Select, out: &mut Vec<u64>) -> Option<()
 fn encode_expr(e: &Expr, out: &mut Vec<u64>) -> Option<()> {
     match e {
         Expr::Column(c) => {
+            let (table, column) = (name(c.table)?, name(c.name)?);
             out.push(COLUMN);
-            name(c.table, out)?;
-            name(c.name, out)?;
+            out.push(table);
+            out.push(column);
         }
         Expr::Value(Value::Null) => out.push(NULL),
         Expr::Value(_) => out.push(VALUE),
@@ -188,7 +183,9 @@ fn encode_expr(e: &Expr, out: &mut Vec<u64>) -> Option<()> {
 /// The bound values of an encoded SELECT, in the order [`render::select`] binds them.
 fn bind(q: &Select) -> Result<Vec<Value>> {
     let mut params = Vec::new();
-    for e in q.columns.iter().chain(q.joins.iter().map(|j| &j.on)) {
+    // Selected columns bind nothing: most of a model's SELECT list is passed over here.
+    let columns = q.columns.iter().filter(|e| !matches!(e, Expr::Column(_)));
+    for e in columns.chain(q.joins.iter().map(|j| &j.on)) {
         bind_expr(e, &mut params)?;
     }
     if let Some(f) = &q.filter {
