@@ -205,7 +205,8 @@ impl<S, R> Query<S, R> {
         }
     }
 
-    /// The SQL and parameters this query runs on `backend`.
+    /// The SQL and parameters this query runs on `backend`. The text of a query shaped like one
+    /// rendered before is reused rather than rendered again (see `select_sql`).
     pub fn to_statement(&self, backend: &Backend) -> Result<Statement> {
         self.check()?;
         crate::select_sql::statement(backend, &self.select)
