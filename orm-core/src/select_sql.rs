@@ -8,9 +8,10 @@
 //! - A SELECT's shape is everything its text depends on: the backend, the tables and columns (by
 //!   the address and length of their `&'static str` names, which identify the text for the life of
 //!   the program), the operators, the nesting, which bound values are NULL (`= NULL` renders as
-//!   `IS NULL`), DISTINCT, the ORDER BY, LIMIT, OFFSET and lock. It is encoded exactly (no hash stands for
-//!   it), so two SELECTs with one shape have one text, and the reused text with the SELECT's own
-//!   values is exactly what [`render::select`] renders (pinned by tests on every backend).
+//!   `IS NULL`), DISTINCT, the ORDER BY, LIMIT, OFFSET and lock. It is encoded exactly (no hash
+//!   stands for it), so two SELECTs with one shape have one text, and the reused text with the
+//!   SELECT's own values is exactly what [`render::select`] renders (pinned by tests on every
+//!   backend).
 //! - Only SELECTs made of columns, bound values, TRUE/FALSE, binary operators, NOT and IS NULL,
 //!   with ORDER BY on columns and without GROUP BY or HAVING, are encoded; any other SELECT (IN
 //!   lists, subqueries, functions, raw fragments, aliases...) is rendered every time, as is one
@@ -63,16 +64,31 @@ pub(crate) fn statement(backend: &Backend, q: &Select) -> Result<Statement> {
     }
 }
 
-/// Tags of the encoded nodes.
-const COLUMN: u64 = 1;
-const VALUE: u64 = 2;
-const NULL: u64 = 3;
-const BOOL: u64 = 4;
-const BINARY: u64 = 5;
-const NOT: u64 = 6;
-const IS_NULL: u64 = 7;
-const NONE: u64 = 8;
-const SOME: u64 = 9;
+/// Tags of the encoded nodes and options.
+#[derive(Clone, Copy)]
+enum Tag {
+    Column = 1,
+    Value,
+    Null,
+    Bool,
+    Binary,
+    Not,
+    IsNull,
+    None,
+    Some,
+}
+
+impl Tag {
+    /// The tag as a token.
+    fn token(self) -> u64 {
+        self as u64
+    }
+
+    /// The tag as a token, with a small payload above its low byte.
+    fn with(self, payload: u64) -> u64 {
+        self.token() | payload << 8
+    }
+}
 
 /// A `&'static str` as one token, its address and length: equal tokens mean the same text for the
 /// life of the program. `None` (the SELECT is not encoded) for a name too long to pack.
@@ -81,22 +97,17 @@ fn name(s: &'static str) -> Option<u64> {
     (addr >> 48 == 0 && len >> 16 == 0).then_some(addr << 16 | len)
 }
 
-/// A tag and a small payload as one token.
-fn tagged(tag: u64, payload: u64) -> u64 {
-    tag | payload << 8
-}
-
 fn option(v: Option<u64>, out: &mut Vec<u64>) {
     match v {
-        None => out.push(NONE),
-        Some(v) => out.extend([SOME, v]),
+        None => out.push(Tag::None.token()),
+        Some(v) => out.extend([Tag::Some.token(), v]),
     }
 }
 
 fn alias(a: Option<&'static str>, out: &mut Vec<u64>) -> Option<()> {
     match a {
-        None => out.push(NONE),
-        Some(a) => out.extend([SOME, name(a)?]),
+        None => out.push(Tag::None.token()),
+        Some(a) => out.extend([Tag::Some.token(), name(a)?]),
     }
     Some(())
 }
@@ -130,9 +141,9 @@ fn encode_select(backend: &Backend, q: &Select, out: &mut Vec<u64>) -> Option<()
         encode_expr(&j.on, out)?;
     }
     match &q.filter {
-        None => out.push(NONE),
+        None => out.push(Tag::None.token()),
         Some(f) => {
-            out.push(SOME);
+            out.push(Tag::Some.token());
             encode_expr(f, out)?;
         }
     }
@@ -155,24 +166,24 @@ fn encode_expr(e: &Expr, out: &mut Vec<u64>) -> Option<()> {
     match e {
         Expr::Column(c) => {
             let (table, column) = (name(c.table)?, name(c.name)?);
-            out.push(COLUMN);
+            out.push(Tag::Column.token());
             out.push(table);
             out.push(column);
         }
-        Expr::Value(Value::Null) => out.push(NULL),
-        Expr::Value(_) => out.push(VALUE),
-        Expr::Bool(b) => out.push(tagged(BOOL, u64::from(*b))),
+        Expr::Value(Value::Null) => out.push(Tag::Null.token()),
+        Expr::Value(_) => out.push(Tag::Value.token()),
+        Expr::Bool(b) => out.push(Tag::Bool.with(u64::from(*b))),
         Expr::Binary { op, lhs, rhs } => {
-            out.push(tagged(BINARY, *op as u64));
+            out.push(Tag::Binary.with(*op as u64));
             encode_expr(lhs, out)?;
             encode_expr(rhs, out)?;
         }
         Expr::Not(inner) => {
-            out.push(NOT);
+            out.push(Tag::Not.token());
             encode_expr(inner, out)?;
         }
         Expr::IsNull { expr, negated } => {
-            out.push(tagged(IS_NULL, u64::from(*negated)));
+            out.push(Tag::IsNull.with(u64::from(*negated)));
             encode_expr(expr, out)?;
         }
         _ => return None,
@@ -332,7 +343,10 @@ mod tests {
         fn one_part_changed_is_rendered_exactly(filter in expr(), join in expr()) {
             for part in [Part::Values, Part::Columns, Part::Operators, Part::Flags] {
                 let first = select(Some(filter.clone()), Some(join.clone()));
-                let second = select(Some(changed(filter.clone(), part)), Some(changed(join.clone(), part)));
+                let second = select(
+                    Some(changed(filter.clone(), part)),
+                    Some(changed(join.clone(), part)),
+                );
                 for backend in BACKENDS {
                     let _ = statement(&backend, &first);
                 }
@@ -387,18 +401,19 @@ mod tests {
         }
     }
 
+    /// `SELECT ... WHERE users.<NAMES[n]> = v`.
+    fn where_eq(n: usize, v: Value) -> Select {
+        let eq = Expr::Binary {
+            op: BinOp::Eq,
+            lhs: Box::new(column(0, n)),
+            rhs: Box::new(Expr::Value(v)),
+        };
+        select(Some(eq), None)
+    }
+
     #[test]
     fn null_and_non_null_values_have_their_own_texts() {
-        let eq = |v: Value| {
-            select(
-                Some(Expr::Binary {
-                    op: BinOp::Eq,
-                    lhs: Box::new(column(0, 2)),
-                    rhs: Box::new(Expr::Value(v)),
-                }),
-                None,
-            )
-        };
+        let eq = |v| where_eq(2, v);
         let some = statement(&Backend::POSTGRES, &eq(Value::String("x".into()))).unwrap();
         let none = statement(&Backend::POSTGRES, &eq(Value::Null)).unwrap();
         assert!(
@@ -454,16 +469,7 @@ mod tests {
 
     #[test]
     fn values_that_cannot_be_bound_fail_on_reuse_too() {
-        let eq = |v: Value| {
-            select(
-                Some(Expr::Binary {
-                    op: BinOp::Eq,
-                    lhs: Box::new(column(0, 0)),
-                    rhs: Box::new(Expr::Value(v)),
-                }),
-                None,
-            )
-        };
+        let eq = |v| where_eq(0, v);
         statement(&Backend::SQLITE, &eq(Value::U64(1))).unwrap();
         let err = statement(&Backend::SQLITE, &eq(Value::U64(u64::MAX))).unwrap_err();
         assert!(matches!(err, crate::Error::Encode { .. }), "{err}");
