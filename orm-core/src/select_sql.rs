@@ -12,15 +12,18 @@
 //!   stands for it), so two SELECTs with one shape have one text, and the reused text with the
 //!   SELECT's own values is exactly what [`render::select`] renders (pinned by tests on every
 //!   backend).
-//! - Only SELECTs made of columns, bound values, TRUE/FALSE, binary operators, NOT and IS NULL,
-//!   with ORDER BY on columns and without GROUP BY or HAVING, are encoded; any other SELECT (IN
-//!   lists, subqueries, functions, raw fragments, aliases...) is rendered every time, as is one
-//!   with a name of 64 KiB or more.
+//! - Only SELECTs made of columns, bound values, TRUE/FALSE, binary operators, NOT, IS NULL and IN
+//!   lists, with ORDER BY on columns and without GROUP BY or HAVING, are encoded; any other SELECT
+//!   (subqueries, functions, raw fragments, aliases...) is rendered every time, as is one with a
+//!   name of 64 KiB or more, or with an IN list longer than MySQL's inline limit (whose text
+//!   depends on the values' types). An IN list's shape is its length when each value gets a
+//!   placeholder, and one "long list" mark when the list is bound as one parameter.
 //! - Only texts that rendered without error are kept. Values are checked (`into_bindable`) on
 //!   every use, so a value that cannot be bound fails as it does when rendered.
 //! - At most [`CAPACITY`] texts are kept (see [`SqlTexts`]).
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use crate::ast::{BinOp, Expr, Select};
 use crate::dialect::{Backend, Dialect};
@@ -49,7 +52,7 @@ pub(crate) fn statement(backend: &Backend, q: &Select) -> Result<Statement> {
         shape.clear();
         encode_select(backend, q, &mut shape)?;
         Some(match TEXTS.get(shape.as_slice()) {
-            Some(sql) => bind(q).map(|params| Statement {
+            Some(sql) => bind(q, backend.dialect).map(|params| Statement {
                 sql: String::from(sql).into(),
                 params,
             }),
@@ -74,6 +77,7 @@ enum Tag {
     Binary,
     Not,
     IsNull,
+    InList,
     None,
     Some,
 }
@@ -89,6 +93,9 @@ impl Tag {
         self.token() | payload << 8
     }
 }
+
+/// The length token of a list bound as one parameter (inline lists are far shorter).
+const LONG_LIST: u64 = u64::MAX;
 
 /// A `&'static str` as one token, its address and length: equal tokens mean the same text for the
 /// life of the program. `None` (the SELECT is not encoded) for a name too long to pack.
@@ -131,20 +138,20 @@ fn encode_select(backend: &Backend, q: &Select, out: &mut Vec<u64>) -> Option<()
     alias(q.from.alias, out)?;
     out.push(q.columns.len() as u64);
     for c in &q.columns {
-        encode_expr(c, out)?;
+        encode_expr(c, backend.dialect, out)?;
     }
     out.push(q.joins.len() as u64);
     for j in &q.joins {
         out.push(j.kind as u64);
         out.push(name(j.table.name)?);
         alias(j.table.alias, out)?;
-        encode_expr(&j.on, out)?;
+        encode_expr(&j.on, backend.dialect, out)?;
     }
     match &q.filter {
         None => out.push(Tag::None.token()),
         Some(f) => {
             out.push(Tag::Some.token());
-            encode_expr(f, out)?;
+            encode_expr(f, backend.dialect, out)?;
         }
     }
     out.push(q.order_by.len() as u64);
@@ -162,7 +169,7 @@ fn encode_select(backend: &Backend, q: &Select, out: &mut Vec<u64>) -> Option<()
     Some(())
 }
 
-fn encode_expr(e: &Expr, out: &mut Vec<u64>) -> Option<()> {
+fn encode_expr(e: &Expr, dialect: Dialect, out: &mut Vec<u64>) -> Option<()> {
     match e {
         Expr::Column(c) => {
             let (table, column) = (name(c.table)?, name(c.name)?);
@@ -175,16 +182,34 @@ fn encode_expr(e: &Expr, out: &mut Vec<u64>) -> Option<()> {
         Expr::Bool(b) => out.push(Tag::Bool.with(u64::from(*b))),
         Expr::Binary { op, lhs, rhs } => {
             out.push(Tag::Binary.with(*op as u64));
-            encode_expr(lhs, out)?;
-            encode_expr(rhs, out)?;
+            encode_expr(lhs, dialect, out)?;
+            encode_expr(rhs, dialect, out)?;
         }
         Expr::Not(inner) => {
             out.push(Tag::Not.token());
-            encode_expr(inner, out)?;
+            encode_expr(inner, dialect, out)?;
         }
         Expr::IsNull { expr, negated } => {
             out.push(Tag::IsNull.with(u64::from(*negated)));
-            encode_expr(expr, out)?;
+            encode_expr(expr, dialect, out)?;
+        }
+        // An empty list renders as FALSE / TRUE, without the tested expression.
+        Expr::InList { list, negated, .. } if list.is_empty() => {
+            out.extend([Tag::InList.with(u64::from(*negated)), 0]);
+        }
+        // A short list has a placeholder per value: its length is part of the text.
+        Expr::InList {
+            expr,
+            list,
+            negated,
+        } if list.len() <= dialect.max_inline_list() => {
+            out.extend([Tag::InList.with(u64::from(*negated)), list.len() as u64]);
+            encode_expr(expr, dialect, out)?;
+        }
+        // A longer list is one parameter; on MySQL its text depends on the values' types.
+        Expr::InList { expr, negated, .. } if dialect != Dialect::MySql => {
+            out.extend([Tag::InList.with(u64::from(*negated)), LONG_LIST]);
+            encode_expr(expr, dialect, out)?;
         }
         _ => return None,
     }
@@ -192,20 +217,20 @@ fn encode_expr(e: &Expr, out: &mut Vec<u64>) -> Option<()> {
 }
 
 /// The bound values of an encoded SELECT, in the order [`render::select`] binds them.
-fn bind(q: &Select) -> Result<Vec<Value>> {
+fn bind(q: &Select, dialect: Dialect) -> Result<Vec<Value>> {
     let mut params = Vec::new();
     // Selected columns bind nothing: most of a model's SELECT list is passed over here.
     let columns = q.columns.iter().filter(|e| !matches!(e, Expr::Column(_)));
     for e in columns.chain(q.joins.iter().map(|j| &j.on)) {
-        bind_expr(e, &mut params)?;
+        bind_expr(e, dialect, &mut params)?;
     }
     if let Some(f) = &q.filter {
-        bind_expr(f, &mut params)?;
+        bind_expr(f, dialect, &mut params)?;
     }
     Ok(params)
 }
 
-fn bind_expr(e: &Expr, params: &mut Vec<Value>) -> Result<()> {
+fn bind_expr(e: &Expr, dialect: Dialect, params: &mut Vec<Value>) -> Result<()> {
     match e {
         Expr::Value(v) => params.push(v.clone().into_bindable()?),
         // `x = NULL` and `x <> NULL` render as `IS [NOT] NULL`, binding nothing for the NULL.
@@ -213,12 +238,25 @@ fn bind_expr(e: &Expr, params: &mut Vec<Value>) -> Result<()> {
             op: BinOp::Eq | BinOp::Ne,
             lhs,
             rhs,
-        } if matches!(**rhs, Expr::Value(Value::Null)) => bind_expr(lhs, params)?,
+        } if matches!(**rhs, Expr::Value(Value::Null)) => bind_expr(lhs, dialect, params)?,
         Expr::Binary { lhs, rhs, .. } => {
-            bind_expr(lhs, params)?;
-            bind_expr(rhs, params)?;
+            bind_expr(lhs, dialect, params)?;
+            bind_expr(rhs, dialect, params)?;
         }
-        Expr::Not(inner) | Expr::IsNull { expr: inner, .. } => bind_expr(inner, params)?,
+        Expr::Not(inner) | Expr::IsNull { expr: inner, .. } => {
+            bind_expr(inner, dialect, params)?;
+        }
+        Expr::InList { list, .. } if list.is_empty() => {}
+        Expr::InList { expr, list, .. } => {
+            bind_expr(expr, dialect, params)?;
+            if list.len() <= dialect.max_inline_list() {
+                for v in list.iter() {
+                    params.push(v.clone().into_bindable()?);
+                }
+            } else {
+                params.push(Value::List(Arc::clone(list)).into_bindable()?);
+            }
+        }
         _ => {}
     }
     Ok(())
@@ -277,6 +315,11 @@ mod tests {
         ]
     }
 
+    /// A value of an IN list: one type per list is what MySQL accepts, but NULLs may be among them.
+    fn list_value() -> impl Strategy<Value = Value> {
+        prop_oneof![Just(Value::Null), any::<i64>().prop_map(Value::I64)]
+    }
+
     fn expr() -> impl Strategy<Value = Expr> {
         leaf().prop_recursive(4, 24, 2, |inner| {
             prop_oneof![
@@ -286,10 +329,21 @@ mod tests {
                     rhs: Box::new(r),
                 }),
                 inner.clone().prop_map(|e| Expr::Not(Box::new(e))),
-                (inner, any::<bool>()).prop_map(|(e, negated)| Expr::IsNull {
+                (inner.clone(), any::<bool>()).prop_map(|(e, negated)| Expr::IsNull {
                     expr: Box::new(e),
                     negated,
                 }),
+                // Up to 20 values: on SQLite, lists of up to 16 get a placeholder per value.
+                (
+                    inner,
+                    proptest::collection::vec(list_value(), 0..20),
+                    any::<bool>()
+                )
+                    .prop_map(|(e, list, negated)| Expr::InList {
+                        expr: Box::new(e),
+                        list: list.into(),
+                        negated,
+                    }),
             ]
         })
     }
@@ -397,6 +451,20 @@ mod tests {
                 expr: again(expr),
                 negated: negated != (part == Part::Flags),
             },
+            // Values: one more of them, so that a short list's length changes.
+            Expr::InList {
+                expr,
+                list,
+                negated,
+            } => Expr::InList {
+                expr: again(expr),
+                list: if part == Part::Values {
+                    list.iter().cloned().chain([Value::I64(1)]).collect()
+                } else {
+                    list
+                },
+                negated: negated != (part == Part::Flags),
+            },
             other => other,
         }
     }
@@ -473,6 +541,48 @@ mod tests {
         statement(&Backend::SQLITE, &eq(Value::U64(1))).unwrap();
         let err = statement(&Backend::SQLITE, &eq(Value::U64(u64::MAX))).unwrap_err();
         assert!(matches!(err, crate::Error::Encode { .. }), "{err}");
+    }
+
+    #[test]
+    fn empty_lists_keep_their_polarity_and_bind_nothing() {
+        // `users.id + 5 IN ()`: FALSE, and the 5 is not bound (the expression is not written).
+        let in_empty = |negated| {
+            let plus = Expr::Binary {
+                op: BinOp::Add,
+                lhs: Box::new(column(0, 0)),
+                rhs: Box::new(Expr::Value(Value::I64(5))),
+            };
+            Expr::InList {
+                expr: Box::new(plus),
+                list: Arc::from([]),
+                negated,
+            }
+        };
+        for negated in [false, true, false] {
+            let q = select(Some(in_empty(negated)), None);
+            assert_exact(&q);
+            let st = statement(&Backend::SQLITE, &q).unwrap();
+            let expected = if negated { "WHERE TRUE" } else { "WHERE FALSE" };
+            assert!(st.sql.ends_with(expected), "{}", st.sql);
+            assert!(st.params.is_empty());
+        }
+    }
+
+    #[test]
+    fn long_mysql_lists_are_rendered_every_time() {
+        let long: Arc<[Value]> = (0..1_001).map(Value::I64).collect();
+        let q = select(
+            Some(Expr::InList {
+                expr: Box::new(column(0, 0)),
+                list: long,
+                negated: false,
+            }),
+            None,
+        );
+        let mut shape = Vec::new();
+        assert_eq!(encode_select(&Backend::MYSQL, &q, &mut shape), None);
+        assert!(encode_select(&Backend::POSTGRES, &q, &mut shape).is_some());
+        assert_exact(&q);
     }
 
     #[test]
