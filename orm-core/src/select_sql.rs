@@ -20,7 +20,8 @@
 //!   placeholder, and one "long list" mark when the list is bound as one parameter.
 //! - Only texts that rendered without error are kept. Values are checked (`into_bindable`) on
 //!   every use, so a value that cannot be bound fails as it does when rendered.
-//! - At most [`CAPACITY`] texts are kept (see [`SqlTexts`]).
+//! - At most [`CAPACITY`] texts are kept (see [`SqlTexts`]); each thread also remembers the
+//!   [`RECENT`] texts it used last and looks there first, without a lock.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -35,29 +36,71 @@ use crate::value::Value;
 /// How many SELECT texts are kept at most.
 const CAPACITY: usize = 256;
 
-static TEXTS: SqlTexts<Box<[u64]>, Box<str>> = SqlTexts::new(CAPACITY);
+/// How many texts a thread remembers.
+const RECENT: usize = 4;
+
+/// A stored shape and its text.
+type Entry = (Arc<[u64]>, Arc<str>);
+
+static TEXTS: SqlTexts<Arc<[u64]>, Entry> = SqlTexts::new(CAPACITY);
+
+/// One thread's encoding buffer and the texts it used last: a hit there takes no lock and hashes
+/// nothing.
+struct Local {
+    /// The shape being encoded, reused from one SELECT to the next.
+    shape: Vec<u64>,
+    recent: [Option<Entry>; RECENT],
+    /// The slot `recent` fills next.
+    next: usize,
+}
+
+impl Local {
+    fn recent(&self) -> Option<Arc<str>> {
+        let shape = self.shape.as_slice();
+        self.recent
+            .iter()
+            .flatten()
+            .find(|(key, _)| **key == *shape)
+            .map(|(_, sql)| Arc::clone(sql))
+    }
+
+    fn remember(&mut self, entry: Entry) {
+        self.recent[self.next] = Some(entry);
+        self.next = (self.next + 1) % RECENT;
+    }
+}
 
 thread_local! {
-    /// The shape being encoded, reused from one SELECT to the next.
-    static SHAPE: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+    static LOCAL: RefCell<Local> = const {
+        RefCell::new(Local { shape: Vec::new(), recent: [const { None }; RECENT], next: 0 })
+    };
 }
 
 /// The statement of `q` on `backend`: its text reused when a SELECT of the same shape was rendered
 /// before, else [`render::select`].
 pub(crate) fn statement(backend: &Backend, q: &Select) -> Result<Statement> {
-    let reused = SHAPE.try_with(|shape| {
-        let Ok(mut shape) = shape.try_borrow_mut() else {
+    // `try_with`, `try_borrow_mut`: a thread being torn down renders, as would a nested call.
+    let reused = LOCAL.try_with(|local| {
+        let Ok(mut local) = local.try_borrow_mut() else {
             return None;
         };
-        shape.clear();
-        encode_select(backend, q, &mut shape)?;
-        Some(match TEXTS.get(shape.as_slice()) {
+        local.shape.clear();
+        encode_select(backend, q, &mut local.shape)?;
+        let sql = local.recent().or_else(|| {
+            let entry = TEXTS.get(local.shape.as_slice())?;
+            let sql = Arc::clone(&entry.1);
+            local.remember(entry);
+            Some(sql)
+        });
+        Some(match sql {
             Some(sql) => bind(q, backend.dialect).map(|params| Statement {
-                sql: String::from(sql).into(),
+                sql: String::from(&*sql).into(),
                 params,
             }),
             None => render::select(backend, q).inspect(|st| {
-                TEXTS.put(shape.as_slice().into(), (*st.sql).into());
+                let entry: Entry = (local.shape.as_slice().into(), (*st.sql).into());
+                TEXTS.put(Arc::clone(&entry.0), entry.clone());
+                local.remember(entry);
             }),
         })
     });
@@ -565,6 +608,25 @@ mod tests {
             let expected = if negated { "WHERE TRUE" } else { "WHERE FALSE" };
             assert!(st.sql.ends_with(expected), "{}", st.sql);
             assert!(st.params.is_empty());
+        }
+    }
+
+    #[test]
+    fn texts_stored_by_another_thread_or_past_the_recent_ones_are_exact() {
+        // Six shapes (more than a thread remembers), stored by another thread, then used here in
+        // turn, twice.
+        let shapes: Vec<Select> = (0..6)
+            .map(|i| {
+                let mut q = where_eq(i % 3, Value::I64(i as i64));
+                q.limit = Some(i as u64);
+                q
+            })
+            .collect();
+        std::thread::scope(|s| {
+            s.spawn(|| shapes.iter().for_each(assert_exact));
+        });
+        for _ in 0..2 {
+            shapes.iter().for_each(assert_exact);
         }
     }
 
