@@ -12,40 +12,16 @@ use std::any::TypeId;
 use std::cell::RefCell;
 
 use crate::dialect::Backend;
-use crate::sql_texts::SqlTexts;
+use crate::sql_texts::{Recent, SqlTexts};
 
 /// A model type and a backend.
 pub(crate) type Key = (TypeId, Backend);
 
 static SHARED: SqlTexts<Key, &'static str> = SqlTexts::new(usize::MAX);
 
-/// How many texts a thread remembers.
-const RECENT: usize = 4;
-
-/// The texts one thread used last, replaced in turn.
-struct Recent {
-    texts: [Option<(Key, &'static str)>; RECENT],
-    next: usize,
-}
-
-impl Recent {
-    fn find(&self, key: &Key) -> Option<&'static str> {
-        self.texts
-            .iter()
-            .flatten()
-            .find(|(k, _)| k == key)
-            .map(|&(_, sql)| sql)
-    }
-
-    fn remember(&mut self, key: Key, sql: &'static str) {
-        self.texts[self.next] = Some((key, sql));
-        self.next = (self.next + 1) % RECENT;
-    }
-}
-
 thread_local! {
-    static RECENT_TEXTS: RefCell<Recent> = const {
-        RefCell::new(Recent { texts: [None; RECENT], next: 0 })
+    static RECENT_TEXTS: RefCell<Recent<(Key, &'static str)>> = const {
+        RefCell::new(Recent::new())
     };
 }
 
@@ -53,14 +29,14 @@ thread_local! {
 pub(crate) fn get(key: Key) -> Option<&'static str> {
     // `try_with`: a thread being torn down has no recent texts and uses the shared store.
     let recent = RECENT_TEXTS
-        .try_with(|r| r.borrow().find(&key))
+        .try_with(|r| r.borrow().find(|&(k, _)| k == key).map(|&(_, sql)| sql))
         .ok()
         .flatten();
     if recent.is_some() {
         return recent;
     }
     let sql = SHARED.get(&key)?;
-    let _ = RECENT_TEXTS.try_with(|r| r.borrow_mut().remember(key, sql));
+    let _ = RECENT_TEXTS.try_with(|r| r.borrow_mut().remember((key, sql)));
     Some(sql)
 }
 

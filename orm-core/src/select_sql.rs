@@ -21,7 +21,7 @@
 //! - Only texts that rendered without error are kept. Values are checked (`into_bindable`) on
 //!   every use, so a value that cannot be bound fails as it does when rendered.
 //! - At most [`CAPACITY`] texts are kept (see [`SqlTexts`]); each thread also remembers the
-//!   [`RECENT`] texts it used last and looks there first, without a lock.
+//!   few texts it used last ([`Recent`]) and looks there first, without a lock.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -30,49 +30,27 @@ use crate::ast::{BinOp, Expr, Select};
 use crate::dialect::{Backend, Dialect};
 use crate::error::Result;
 use crate::render::{self, Statement};
-use crate::sql_texts::SqlTexts;
+use crate::sql_texts::{Recent, SqlTexts};
 use crate::value::Value;
 
 /// How many SELECT texts are kept at most.
 const CAPACITY: usize = 256;
-
-/// How many texts a thread remembers.
-const RECENT: usize = 4;
 
 /// A stored shape and its text.
 type Entry = (Arc<[u64]>, Arc<str>);
 
 static TEXTS: SqlTexts<Arc<[u64]>, Entry> = SqlTexts::new(CAPACITY);
 
-/// One thread's encoding buffer and the texts it used last: a hit there takes no lock and hashes
-/// nothing.
+/// One thread's encoding buffer and the texts it used last.
 struct Local {
     /// The shape being encoded, reused from one SELECT to the next.
     shape: Vec<u64>,
-    recent: [Option<Entry>; RECENT],
-    /// The slot `recent` fills next.
-    next: usize,
-}
-
-impl Local {
-    fn recent(&self) -> Option<Arc<str>> {
-        let shape = self.shape.as_slice();
-        self.recent
-            .iter()
-            .flatten()
-            .find(|(key, _)| **key == *shape)
-            .map(|(_, sql)| Arc::clone(sql))
-    }
-
-    fn remember(&mut self, entry: Entry) {
-        self.recent[self.next] = Some(entry);
-        self.next = (self.next + 1) % RECENT;
-    }
+    recent: Recent<Entry>,
 }
 
 thread_local! {
     static LOCAL: RefCell<Local> = const {
-        RefCell::new(Local { shape: Vec::new(), recent: [const { None }; RECENT], next: 0 })
+        RefCell::new(Local { shape: Vec::new(), recent: Recent::new() })
     };
 }
 
@@ -84,12 +62,14 @@ pub(crate) fn statement(backend: &Backend, q: &Select) -> Result<Statement> {
         let Ok(mut local) = local.try_borrow_mut() else {
             return None;
         };
-        local.shape.clear();
-        encode_select(backend, q, &mut local.shape)?;
-        let sql = local.recent().or_else(|| {
-            let entry = TEXTS.get(local.shape.as_slice())?;
+        let Local { shape, recent } = &mut *local;
+        shape.clear();
+        encode_select(backend, q, shape)?;
+        let found = recent.find(|(key, _)| **key == **shape);
+        let sql = found.map(|(_, sql)| Arc::clone(sql)).or_else(|| {
+            let entry = TEXTS.get(shape.as_slice())?;
             let sql = Arc::clone(&entry.1);
-            local.remember(entry);
+            recent.remember(entry);
             Some(sql)
         });
         Some(match sql {
@@ -98,9 +78,9 @@ pub(crate) fn statement(backend: &Backend, q: &Select) -> Result<Statement> {
                 params,
             }),
             None => render::select(backend, q).inspect(|st| {
-                let entry: Entry = (local.shape.as_slice().into(), (*st.sql).into());
+                let entry: Entry = (shape.as_slice().into(), (*st.sql).into());
                 TEXTS.put(Arc::clone(&entry.0), entry.clone());
-                local.remember(entry);
+                recent.remember(entry);
             }),
         })
     });

@@ -7,6 +7,9 @@
 //! handful of shapes, so a full store is a program rendering unbounded ones). A store of leaked
 //! texts must have keys bounded by the program itself (model types times backends) and no
 //! capacity, so that no text is leaked twice. Safe to share between threads.
+//!
+//! [`Recent`] is what one thread keeps in front of a store: the few entries it used last, replaced
+//! in turn, so that a hit there takes no lock and hashes nothing.
 
 use std::borrow::Borrow;
 use std::hash::Hash;
@@ -54,6 +57,37 @@ impl<K: Hash + Eq, T: Clone> SqlTexts<K, T> {
             map.clear();
         }
         map.insert(key, make());
+    }
+}
+
+/// The last [`RECENT`] entries one thread used, replaced in turn (see the module docs).
+pub(crate) struct Recent<E> {
+    entries: [Option<E>; RECENT],
+    /// The slot filled next.
+    next: usize,
+}
+
+/// How many entries a thread remembers.
+pub(crate) const RECENT: usize = 4;
+
+impl<E> Recent<E> {
+    /// Remembers nothing yet.
+    pub(crate) const fn new() -> Self {
+        Recent {
+            entries: [const { None }; RECENT],
+            next: 0,
+        }
+    }
+
+    /// The first remembered entry for which `hit` is true.
+    pub(crate) fn find(&self, hit: impl Fn(&E) -> bool) -> Option<&E> {
+        self.entries.iter().flatten().find(|e| hit(e))
+    }
+
+    /// Remembers `entry` in place of the oldest.
+    pub(crate) fn remember(&mut self, entry: E) {
+        self.entries[self.next] = Some(entry);
+        self.next = (self.next + 1) % RECENT;
     }
 }
 
