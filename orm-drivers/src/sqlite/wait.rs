@@ -63,6 +63,10 @@ impl Idle {
 
     /// The worker thread's next job (see the module docs); `None` once the handle is gone.
     pub(super) fn next_job<J>(&mut self, jobs: &mpsc::Receiver<J>) -> Option<J> {
+        if !self.spin {
+            // No polling, so no gap to measure either.
+            return jobs.recv().ok();
+        }
         let budget = self.budget();
         let start = Instant::now();
         let job = loop {
