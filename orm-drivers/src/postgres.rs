@@ -53,7 +53,7 @@ use tokio_postgres::config::Host;
 use tokio_postgres::{Client, Config, NoTls, RowStream, SimpleQueryMessage};
 
 use self::cache::StatementCache;
-use self::drive::Io;
+use self::drive::{Io, PgError};
 use self::row::PgRow;
 use self::value::PgParam;
 use crate::conn::{Conn, IsolationLevel, TxOptions};
@@ -235,52 +235,61 @@ impl PgConn {
         err
     }
 
-    /// Prepares (or takes from the cache) and starts `st`, re-preparing once a statement the server
-    /// reports stale when no transaction is open.
-    async fn start(&mut self, st: &Statement) -> Result<RowStream> {
-        let mut retried = false;
-        loop {
-            let (prepared, controls_transaction) = match self.cache.get(&st.sql) {
-                Some(cached) => cached,
-                None => {
-                    let preparing = self.cache.prepare(&self.client, &st.sql);
-                    match self.io.drive(preparing).await {
-                        Ok(prepared) => prepared,
-                        Err(e) => return Err(self.fail(e)),
+    /// Prepares (or takes from the cache) and runs `st`, handing its rows to `read`: one drive of
+    /// the connection from preparing to the result's end. A statement the server reports stale when
+    /// no transaction is open is prepared again once; that error comes before the first answer, so
+    /// `read` has not run yet.
+    async fn run_with<T, F>(&mut self, st: &Statement, read: impl FnOnce(RowStream) -> F) -> Result<T>
+    where
+        F: Future<Output = Result<Result<T>, PgError>>,
+    {
+        let PgConn {
+            client,
+            io,
+            cache,
+            depth,
+            unverified,
+            ..
+        } = self;
+        let in_transaction = depth.is_some();
+        let done = io
+            .drive(async move {
+                let mut retried = false;
+                loop {
+                    let (prepared, controls_transaction) = match cache.get(&st.sql) {
+                        Some(cached) => cached,
+                        None => cache.prepare(client, &st.sql).await?,
+                    };
+                    if controls_transaction {
+                        *unverified = true;
+                    }
+                    if prepared.params().len() != st.params.len() {
+                        return Ok(Err(Error::InvalidQuery(format!(
+                            "the statement has {} parameters but {} values are bound",
+                            prepared.params().len(),
+                            st.params.len()
+                        ))));
+                    }
+                    let params = st
+                        .params
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| PgParam::new(i, v));
+                    match client.query_raw(&prepared, params).await {
+                        Ok(rows) => return read(rows).await,
+                        Err(e) if error::is_stale_statement(&e) => {
+                            cache.evict(&st.sql);
+                            if retried || in_transaction || *unverified {
+                                return Err(e);
+                            }
+                            retried = true;
+                        }
+                        Err(e) => return Err(e),
                     }
                 }
-            };
-            if controls_transaction {
-                self.unverified = true;
-            }
-            if prepared.params().len() != st.params.len() {
-                return Err(Error::InvalidQuery(format!(
-                    "the statement has {} parameters but {} values are bound",
-                    prepared.params().len(),
-                    st.params.len()
-                )));
-            }
-            let params = st
-                .params
-                .iter()
-                .enumerate()
-                .map(|(i, v)| PgParam::new(i, v));
-            match self
-                .io
-                .drive(self.client.query_raw(&prepared, params))
-                .await
-            {
-                Ok(rows) => return Ok(rows),
-                Err(e) if error::is_stale_statement(&e) => {
-                    self.cache.evict(&st.sql);
-                    if retried || self.depth.is_some() || self.unverified {
-                        return Err(self.fail(e));
-                    }
-                    retried = true;
-                }
-                Err(e) => return Err(self.fail(e)),
-            }
-        }
+            })
+            .await;
+        done.unwrap_or_else(|e| Err(self.fail(e)))
     }
 
     /// Runs `st`, calling `on_row` for every row and reading the result to its end.
@@ -289,24 +298,19 @@ impl PgConn {
         st: &Statement,
         mut on_row: impl FnMut(PgRow<'_>) -> Result<()>,
     ) -> Result<u64> {
-        let rows = self.start(st).await?;
-        // One drive for the whole result: rows already read are taken without polling the socket.
-        let read = self
-            .io
-            .drive(async {
-                // After a decode error the rest is read and discarded: nothing else reads this
-                // connection's socket, and the server must finish before it is reused.
-                let mut rows = pin!(rows);
-                let mut failed = None;
-                while let Some(row) = rows.try_next().await? {
-                    if failed.is_none() {
-                        failed = on_row(PgRow(&row)).err();
-                    }
+        self.run_with(st, async move |rows| {
+            // After a decode error the rest is read and discarded: nothing else reads this
+            // connection's socket, and the server must finish before it is reused.
+            let mut rows = pin!(rows);
+            let mut failed = None;
+            while let Some(row) = rows.try_next().await? {
+                if failed.is_none() {
+                    failed = on_row(PgRow(&row)).err();
                 }
-                Ok(failed.map_or_else(|| Ok(rows.rows_affected().unwrap_or(0)), Err))
-            })
-            .await;
-        read.unwrap_or_else(|e| Err(self.fail(e)))
+            }
+            Ok(failed.map_or_else(|| Ok(rows.rows_affected().unwrap_or(0)), Err))
+        })
+        .await
     }
 
     /// Runs `sql` (transaction control) with the simple query protocol.

@@ -39,7 +39,7 @@ use tokio_postgres::{CancelToken, Connection, NoTls, Socket};
 
 use super::error;
 
-type PgError = tokio_postgres::Error;
+pub(crate) type PgError = tokio_postgres::Error;
 
 /// How long a closed connection may take to read what is still due and end the session, after
 /// which its socket is dropped.

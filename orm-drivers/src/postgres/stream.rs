@@ -30,16 +30,8 @@ impl PgConn {
         sink: &RowSink<T>,
     ) -> Result<u64> {
         self.in_flight = true;
-        let rows = match self.start(st).await {
-            Ok(rows) => rows,
-            Err(e) => {
-                self.in_flight = false;
-                return Err(e);
-            }
-        };
         let read = self
-            .io
-            .drive(async {
+            .run_with(st, async move |rows| {
                 // After a decode error the rest is read and discarded (see the module docs).
                 let mut rows = pin!(rows);
                 let mut sent = 0;
@@ -58,6 +50,6 @@ impl PgConn {
             })
             .await;
         self.in_flight = false;
-        read.unwrap_or_else(|e| Err(self.fail(e)))
+        read
     }
 }
