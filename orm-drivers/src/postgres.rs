@@ -239,7 +239,11 @@ impl PgConn {
     /// the connection from preparing to the result's end. A statement the server reports stale when
     /// no transaction is open is prepared again once; that error comes before the first answer, so
     /// `read` has not run yet.
-    async fn run_with<T, F>(&mut self, st: &Statement, read: impl FnOnce(RowStream) -> F) -> Result<T>
+    async fn run_with<T, F>(
+        &mut self,
+        st: &Statement,
+        read: impl FnOnce(RowStream) -> F,
+    ) -> Result<T>
     where
         F: Future<Output = Result<Result<T>, PgError>>,
     {
