@@ -255,7 +255,6 @@ impl PgConn {
             unverified,
             ..
         } = self;
-        let in_transaction = depth.is_some();
         let done = io
             .drive(async move {
                 let mut retried = false;
@@ -283,7 +282,7 @@ impl PgConn {
                         Ok(rows) => return read(rows).await,
                         Err(e) if error::is_stale_statement(&e) => {
                             cache.evict(&st.sql);
-                            if retried || in_transaction || *unverified {
+                            if retried || depth.is_some() || *unverified {
                                 return Err(e);
                             }
                             retried = true;
