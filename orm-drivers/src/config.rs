@@ -4,13 +4,14 @@
 //! - The scheme picks the backend: `sqlite:`, `postgres://` / `postgresql://`, `mysql://` /
 //!   `mariadb://`. Parsing does not depend on which backends are compiled in; connecting does.
 //! - This crate's own query parameters (`max_connections`, `acquire_timeout`, `connect_timeout`,
-//!   `statement_cache_capacity`, `busy_timeout`, `sqlite_spin`; timeouts in seconds, decimals
-//!   allowed; `sqlite_spin` is `true`/`1` or `false`/`0`) are read and removed; the rest of the
-//!   URL goes to the backend untouched.
+//!   `statement_cache_capacity`, `busy_timeout`, `sqlite_spin`, `sqlite_stable_plans`; timeouts in
+//!   seconds, decimals allowed; switches are `true`/`1` or `false`/`0`) are read and removed; the
+//!   rest of the URL goes to the backend untouched.
 //! - Settings made on [`DatabaseBuilder`] override the URL's.
 //! - Defaults: 10 connections (exactly 1 for a private in-memory SQLite database, whose connections
 //!   would otherwise each see a different database), acquire timeout 30 s, connect timeout 10 s,
-//!   256 cached statements per connection, SQLite busy timeout 5 s, SQLite spin on.
+//!   256 cached statements per connection, SQLite busy timeout 5 s, SQLite spin and stable plans
+//!   on.
 //! - `Debug` and `Display` never show a password, and no error built here contains one.
 
 mod url;
@@ -36,6 +37,7 @@ const CONNECT_TIMEOUT: &str = "connect_timeout";
 const STATEMENT_CACHE_CAPACITY: &str = "statement_cache_capacity";
 const BUSY_TIMEOUT: &str = "busy_timeout";
 const SQLITE_SPIN: &str = "sqlite_spin";
+const SQLITE_STABLE_PLANS: &str = "sqlite_stable_plans";
 pub(crate) const OWN_PARAMS: &[&str] = &[
     MAX_CONNECTIONS,
     ACQUIRE_TIMEOUT,
@@ -43,6 +45,7 @@ pub(crate) const OWN_PARAMS: &[&str] = &[
     STATEMENT_CACHE_CAPACITY,
     BUSY_TIMEOUT,
     SQLITE_SPIN,
+    SQLITE_STABLE_PLANS,
 ];
 
 /// A validated database configuration: which backend, where, and how the pool behaves.
@@ -142,6 +145,7 @@ impl DatabaseConfig {
                 }
                 BUSY_TIMEOUT => cfg.connect.busy_timeout = parse_seconds(name, value)?,
                 SQLITE_SPIN => cfg.connect.sqlite_spin = parse_bool(name, value)?,
+                SQLITE_STABLE_PLANS => cfg.connect.sqlite_stable_plans = parse_bool(name, value)?,
                 _ => {}
             }
         }
@@ -204,6 +208,10 @@ impl DatabaseConfig {
     /// SQLite: whether a connection's thread and its callers poll briefly before sleeping.
     pub fn sqlite_spin(&self) -> bool {
         self.connect.sqlite_spin
+    }
+    /// SQLite: whether a statement keeps one query plan whatever values are bound to it.
+    pub fn sqlite_stable_plans(&self) -> bool {
+        self.connect.sqlite_stable_plans
     }
     /// The URL with any password replaced by `***`.
     pub fn redacted_url(&self) -> &str {
@@ -285,6 +293,7 @@ impl fmt::Debug for DatabaseConfig {
             )
             .field("busy_timeout", &self.connect.busy_timeout)
             .field("sqlite_spin", &self.connect.sqlite_spin)
+            .field("sqlite_stable_plans", &self.connect.sqlite_stable_plans)
             .finish()
     }
 }
@@ -308,6 +317,7 @@ pub struct DatabaseBuilder {
     statement_cache_capacity: Option<usize>,
     busy_timeout: Option<Duration>,
     sqlite_spin: Option<bool>,
+    sqlite_stable_plans: Option<bool>,
 }
 
 impl DatabaseBuilder {
@@ -320,6 +330,7 @@ impl DatabaseBuilder {
             statement_cache_capacity: None,
             busy_timeout: None,
             sqlite_spin: None,
+            sqlite_stable_plans: None,
         }
     }
 
@@ -358,6 +369,18 @@ impl DatabaseBuilder {
         self.sqlite_spin = Some(spin);
         self
     }
+    /// SQLite: each statement keeps the query plan it was prepared with, whatever values are bound
+    /// to it later (SQLite's query planner stability guarantee, `SQLITE_DBCONFIG_ENABLE_QPSG`;
+    /// default `true`). Otherwise SQLite prepares a statement again when a value bound to it may
+    /// change its plan: on every execution of a `LIKE ?` filter, and, because the statement cache
+    /// clears a statement's bindings after each use, on every execution of a join or of a query
+    /// ordered by an indexed column that filters with `column = ?` (its estimate depends on whether
+    /// the value is 0 or 1). `false` lets the plan follow the bound values (a `LIKE ?` prefix
+    /// search may then use an index) at that cost.
+    pub fn sqlite_stable_plans(mut self, stable: bool) -> Self {
+        self.sqlite_stable_plans = Some(stable);
+        self
+    }
 
     /// The configuration this builder describes.
     pub fn config(&self) -> Result<DatabaseConfig> {
@@ -380,6 +403,9 @@ impl DatabaseBuilder {
         if let Some(spin) = self.sqlite_spin {
             cfg.connect.sqlite_spin = spin;
         }
+        if let Some(stable) = self.sqlite_stable_plans {
+            cfg.connect.sqlite_stable_plans = stable;
+        }
         cfg.validate()?;
         Ok(cfg)
     }
@@ -400,6 +426,7 @@ impl fmt::Debug for DatabaseBuilder {
             .field("statement_cache_capacity", &self.statement_cache_capacity)
             .field("busy_timeout", &self.busy_timeout)
             .field("sqlite_spin", &self.sqlite_spin)
+            .field("sqlite_stable_plans", &self.sqlite_stable_plans)
             .finish()
     }
 }
@@ -412,7 +439,7 @@ mod tests {
     fn own_params_are_read_and_stripped() {
         let cfg = DatabaseConfig::from_url(
             "postgres://u:pw@h/db?sslmode=disable&max_connections=4&acquire_timeout=2.5&connect_timeout=3\
-             &statement_cache_capacity=0&busy_timeout=0.25&sqlite_spin=false",
+             &statement_cache_capacity=0&busy_timeout=0.25&sqlite_spin=false&sqlite_stable_plans=0",
         )
         .unwrap();
         assert_eq!(cfg.dialect(), Dialect::Postgres);
@@ -423,6 +450,7 @@ mod tests {
         assert_eq!(cfg.statement_cache_capacity(), 0);
         assert_eq!(cfg.busy_timeout(), Duration::from_millis(250));
         assert!(!cfg.sqlite_spin());
+        assert!(!cfg.sqlite_stable_plans());
         let err = DatabaseConfig::from_url("sqlite::memory:?sqlite_spin=maybe").unwrap_err();
         assert!(err.to_string().contains("expected true or false"), "{err}");
     }
@@ -437,6 +465,7 @@ mod tests {
         assert_eq!(cfg.statement_cache_capacity(), 256);
         assert_eq!(cfg.busy_timeout(), Duration::from_secs(5));
         assert!(cfg.sqlite_spin());
+        assert!(cfg.sqlite_stable_plans());
     }
 
     #[test]

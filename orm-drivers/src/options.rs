@@ -14,6 +14,9 @@ pub(crate) struct ConnectOptions {
     /// SQLite: the connection's thread and its callers poll briefly before sleeping (see
     /// `sqlite::wait`); `false` makes every hand-off a plain sleep and wake-up.
     pub sqlite_spin: bool,
+    /// SQLite: statements keep the plan they were prepared with whatever values are bound
+    /// (`SQLITE_DBCONFIG_ENABLE_QPSG`), so rebinding never makes SQLite prepare them again.
+    pub sqlite_stable_plans: bool,
 }
 
 impl Default for ConnectOptions {
@@ -23,6 +26,7 @@ impl Default for ConnectOptions {
             statement_cache_capacity: 256,
             busy_timeout: Duration::from_secs(5),
             sqlite_spin: true,
+            sqlite_stable_plans: true,
         }
     }
 }
