@@ -1,6 +1,8 @@
 //! Reading `mysql_async` rows through [`RawRow`].
 //!
-//! Contract: [`MySqlRow`] owns one row of a result set and converts its cells without panicking:
+//! Contract: [`MySqlRow`] owns the cells of one row of a result set, borrows the set's columns
+//! (shared by all its rows, so a row costs no reference count of its own) and converts its cells
+//! without panicking:
 //! SQL NULL is `Ok(None)`, integers are range-checked into the requested width, booleans are the
 //! integers 0/1, floats convert only when exact, text must be valid UTF-8, and every failure is an
 //! `Error::Decode` naming the column. Cells the server sends as text (DECIMAL results such as
@@ -10,7 +12,6 @@
 
 use std::cell::RefCell;
 use std::str::FromStr;
-use std::sync::Arc;
 
 use mysql_async::consts::ColumnType;
 use mysql_async::{Column, Row, Value};
@@ -18,16 +19,17 @@ use orm_core::{Error, RawRow, Result, SqlType};
 
 /// One row of a result set, read by column index.
 #[derive(Debug)]
-pub(super) struct MySqlRow {
-    columns: Arc<[Column]>,
+pub(super) struct MySqlRow<'c> {
+    columns: &'c [Column],
     /// `None` once a cell was moved out.
     values: RefCell<Vec<Option<Value>>>,
 }
 
-impl MySqlRow {
-    pub(super) fn new(row: Row) -> Self {
+impl<'c> MySqlRow<'c> {
+    /// `row` of the result set whose columns are `columns`.
+    pub(super) fn new(row: Row, columns: &'c [Column]) -> Self {
         Self {
-            columns: row.columns(),
+            columns,
             values: RefCell::new(row.unwrap_raw()),
         }
     }
@@ -215,7 +217,7 @@ impl MySqlRow {
     }
 }
 
-impl RawRow for MySqlRow {
+impl RawRow for MySqlRow<'_> {
     fn len(&self) -> usize {
         self.values.borrow().len()
     }

@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use mysql_async::consts::StatusFlags;
 use mysql_async::prelude::Queryable;
-use mysql_async::{Opts, OptsBuilder, Row};
+use mysql_async::{Column, Opts, OptsBuilder, Row};
 use orm_core::{Backend, Error, ExecResult, FromRow, Result, Statement};
 
 use super::cache::StatementCache;
@@ -159,7 +159,7 @@ impl MySqlConn {
     /// still read and discarded, so nothing is left unread on the wire.
     async fn run<F>(&mut self, st: Statement, on_row: F) -> Result<ExecResult>
     where
-        F: FnMut(Row) -> Result<()> + Send,
+        F: FnMut(Row, &[Column]) -> Result<()> + Send,
     {
         let params = to_params(st.params)?;
         self.start()?;
@@ -206,7 +206,7 @@ async fn exec_rows<F>(
     on_row: F,
 ) -> std::result::Result<(Result<()>, Done), mysql_async::Error>
 where
-    F: FnMut(Row) -> Result<()> + Send,
+    F: FnMut(Row, &[Column]) -> Result<()> + Send,
 {
     let stmt = cache.prepare(conn, sql).await?;
     let outcome = exec_prepared(conn, &stmt, params, on_row).await;
@@ -257,15 +257,18 @@ async fn exec_prepared<F>(
     mut on_row: F,
 ) -> std::result::Result<(Result<()>, Done), mysql_async::Error>
 where
-    F: FnMut(Row) -> Result<()> + Send,
+    F: FnMut(Row, &[Column]) -> Result<()> + Send,
 {
     check_param_count(stmt, &params)?;
     let mut decoded = Ok(());
     let mut result = conn.exec_iter(stmt, params).await?;
+    // One handle on the result set's columns for all its rows.
+    let columns = result.columns();
+    let columns = columns.as_deref().unwrap_or_default();
     result
         .for_each(|row| {
             if decoded.is_ok() {
-                decoded = on_row(row);
+                decoded = on_row(row, columns);
             }
         })
         .await?;
@@ -296,13 +299,13 @@ impl Conn for MySqlConn {
     }
 
     async fn execute(&mut self, st: Statement) -> Result<ExecResult> {
-        self.run(st, |_| Ok(())).await
+        self.run(st, |_, _| Ok(())).await
     }
 
     async fn fetch_all<T: FromRow>(&mut self, st: Statement) -> Result<Vec<T>> {
         let mut rows = Vec::new();
-        self.run(st, |row| {
-            rows.push(T::from_row(&MySqlRow::new(row))?);
+        self.run(st, |row, columns| {
+            rows.push(T::from_row(&MySqlRow::new(row, columns))?);
             Ok(())
         })
         .await?;
@@ -312,10 +315,10 @@ impl Conn for MySqlConn {
     async fn fetch_optional<T: FromRow>(&mut self, st: Statement) -> Result<Option<T>> {
         let mut first = None;
         let mut seen = false;
-        self.run(st, |row| {
+        self.run(st, |row, columns| {
             if !seen {
                 seen = true;
-                first = Some(T::from_row(&MySqlRow::new(row))?);
+                first = Some(T::from_row(&MySqlRow::new(row, columns))?);
             }
             Ok(())
         })

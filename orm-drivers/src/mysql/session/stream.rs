@@ -87,9 +87,11 @@ async fn prepare_and_read<T: FromRow>(
         *sent = cached;
         let mut decoded = Ok(());
         let mut handed = 0;
+        let columns = result.columns();
+        let columns = columns.as_deref().unwrap_or_default();
         if let Some(mut rows) = result.stream::<Row>().await? {
             while let Some(row) = rows.try_next().await? {
-                let decoded_row = T::from_row(&MySqlRow::new(row));
+                let decoded_row = T::from_row(&MySqlRow::new(row, columns));
                 match decoded_row {
                     Ok(row) => {
                         sink.send(row).await;
