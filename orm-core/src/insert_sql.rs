@@ -8,23 +8,25 @@
 //!   backend).
 //! - Each text is keyed by the model type, the backend, the row count and the RETURNING column; the
 //!   caller passes an INSERT of the model's own table and insert columns.
-//! - At most [`CAPACITY`] texts are kept (see [`SqlTexts`]).
+//! - At most [`CAPACITY`] texts are kept (see [`SqlTexts`]); a reused text is shared with the
+//!   statement, not copied.
 
 use std::any::TypeId;
+use std::sync::Arc;
 
 use crate::ast::Insert;
 use crate::dialect::Backend;
 use crate::error::Result;
 use crate::insert_rows::insert_columns;
 use crate::model::Model;
-use crate::render::{self, Statement};
+use crate::render::{self, SqlText, Statement};
 use crate::sql_texts::SqlTexts;
 use crate::value::Value;
 
 /// How many INSERT texts are kept at most.
 const CAPACITY: usize = 64;
 
-static TEXTS: SqlTexts<(TypeId, Backend, usize, Option<&'static str>), Box<str>> =
+static TEXTS: SqlTexts<(TypeId, Backend, usize, Option<&'static str>), Arc<str>> =
     SqlTexts::new(CAPACITY);
 
 /// `ins` (an INSERT of `M`'s insert columns) of `n_rows` rows whose values are `values`, row after
@@ -59,7 +61,7 @@ pub(crate) fn statement<M: Model>(
         v.make_bindable()?;
     }
     Ok(Statement {
-        sql: String::from(sql).into(),
+        sql: SqlText::Shared(sql),
         params: values,
     })
 }

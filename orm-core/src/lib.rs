@@ -24,6 +24,7 @@ mod row;
 mod row_shapes;
 pub mod scope;
 mod select_sql;
+mod sql_text;
 mod sql_texts;
 mod upsert;
 mod value;
@@ -48,7 +49,7 @@ pub use query::{
     UpdateQuery,
 };
 pub use raw::{AssertSqlSafe, Raw, raw};
-pub use render::Statement;
+pub use render::{SqlText, Statement};
 pub use row::{Decode, FromRawRow, FromRow, RawRow, Scalar};
 pub use scope::Alias;
 pub use upsert::{ColumnList, OnConflict};

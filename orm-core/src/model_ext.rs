@@ -25,7 +25,6 @@
 //!   repeats a conflict key updates the row twice on MySQL and SQLite and is an error on PostgreSQL.
 
 use std::any::TypeId;
-use std::borrow::Cow;
 use std::future::Future;
 
 use crate::ast::{BinOp, ColumnRef, Delete, Expr, Insert, InsertIdReport, Update};
@@ -37,7 +36,7 @@ use crate::insert_rows::{InsertRows, insert_columns, push_copied};
 use crate::insert_sql;
 use crate::model::{KeyParam, Model};
 use crate::query::{AllColumns, Query};
-use crate::render::{self, Statement};
+use crate::render::{self, SqlText, Statement};
 use crate::row::Scalar;
 use crate::scope::Alias;
 use crate::upsert::OnConflict;
@@ -416,7 +415,7 @@ fn find_statement<M: Model>(backend: &Backend, mut key: Vec<Value>) -> Result<St
     let id = (TypeId::of::<M>(), *backend);
     if let Some(sql) = find_sql::get(id) {
         return Ok(Statement {
-            sql: Cow::Borrowed(sql),
+            sql: SqlText::Static(sql),
             params: key,
         });
     }

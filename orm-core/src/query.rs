@@ -209,7 +209,14 @@ impl<S, R> Query<S, R> {
     /// rendered before is reused rather than rendered again (see `select_sql`).
     pub fn to_statement(&self, backend: &Backend) -> Result<Statement> {
         self.check()?;
-        crate::select_sql::statement(backend, &self.select)
+        crate::select_sql::statement(backend, self.select.clone())
+    }
+
+    /// [`to_statement`](Query::to_statement), consuming the query: its values move into the
+    /// statement instead of being copied.
+    pub(crate) fn into_statement(self, backend: &Backend) -> Result<Statement> {
+        self.check()?;
+        crate::select_sql::statement(backend, self.select)
     }
 
     /// The SQL `count` runs: `COUNT(*)` over the filtered rows, or over the query as a subquery when
@@ -263,14 +270,14 @@ fn one() -> Expr {
 impl<S, R: FromRow> Query<S, R> {
     /// Every matching row.
     pub async fn all(self, db: &impl Executor) -> Result<Vec<R>> {
-        let st = self.to_statement(&db.backend())?;
+        let st = self.into_statement(&db.backend())?;
         db.fetch_all(st).await
     }
 
     /// The first matching row, if any (adds `LIMIT 1`).
     pub async fn first(mut self, db: &impl Executor) -> Result<Option<R>> {
         self.select.limit = Some(1);
-        let st = self.to_statement(&db.backend())?;
+        let st = self.into_statement(&db.backend())?;
         db.fetch_optional(st).await
     }
 
@@ -278,7 +285,7 @@ impl<S, R: FromRow> Query<S, R> {
     pub async fn one(mut self, db: &impl Executor) -> Result<R> {
         let table = self.select.from.name;
         self.select.limit = Some(2);
-        let st = self.to_statement(&db.backend())?;
+        let st = self.into_statement(&db.backend())?;
         let rows: Vec<R> = db.fetch_all(st).await?;
         let mut rows = rows.into_iter();
         match (rows.next(), rows.next()) {
@@ -293,7 +300,7 @@ impl<S, R: FromRow> Query<S, R> {
     /// The statement is sent when the stream is first polled; a query the builder rejects yields its
     /// error as the only item.
     pub fn stream<E: Executor>(self, db: &E) -> RowStream<'_, R> {
-        match self.to_statement(&db.backend()) {
+        match self.into_statement(&db.backend()) {
             Ok(st) => db.stream(st),
             Err(e) => RowStream::failed(e),
         }

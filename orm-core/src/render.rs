@@ -15,19 +15,19 @@ mod writer;
 pub use ddl::{create_table, drop_table};
 pub use writer::{Writer, quote_ident};
 
-use std::borrow::Cow;
-
 use crate::ast::{ConflictAction, Delete, Insert, InsertIdReport, Select, Update};
 use crate::dialect::{Backend, Dialect};
 use crate::error::{Error, Result};
 use crate::value::Value;
 
+pub use crate::sql_text::SqlText;
+
 /// SQL text in the backend's placeholder style plus its parameters, ready for a driver.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Statement {
-    /// SQL text: borrowed when it is a text rendered once for the whole program (a model's
-    /// primary-key lookup), owned otherwise.
-    pub sql: Cow<'static, str>,
+    /// SQL text: static or shared when it is a text rendered once and reused (see [`SqlText`]),
+    /// owned otherwise.
+    pub sql: SqlText,
     /// One bound value per placeholder, in order; already checked by [`Value::into_bindable`].
     pub params: Vec<Value>,
 }
@@ -36,7 +36,7 @@ impl Statement {
     /// A statement without parameters.
     pub fn text(sql: impl Into<String>) -> Self {
         Self {
-            sql: Cow::Owned(sql.into()),
+            sql: SqlText::Owned(sql.into()),
             params: Vec::new(),
         }
     }

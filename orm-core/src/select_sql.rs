@@ -29,7 +29,7 @@ use std::sync::Arc;
 use crate::ast::{BinOp, Expr, Select};
 use crate::dialect::{Backend, Dialect};
 use crate::error::Result;
-use crate::render::{self, Statement};
+use crate::render::{self, SqlText, Statement};
 use crate::sql_texts::{Recent, SqlTexts};
 use crate::value::Value;
 
@@ -54,9 +54,9 @@ thread_local! {
     };
 }
 
-/// The statement of `q` on `backend`: its text reused when a SELECT of the same shape was rendered
-/// before, else [`render::select`].
-pub(crate) fn statement(backend: &Backend, q: &Select) -> Result<Statement> {
+/// The statement of `q` on `backend`: its text reused (shared, not copied) when a SELECT of the
+/// same shape was rendered before, with `q`'s values moved out of it; else [`render::select`].
+pub(crate) fn statement(backend: &Backend, mut q: Select) -> Result<Statement> {
     // `try_with`, `try_borrow_mut`: a thread being torn down renders, as would a nested call.
     let reused = LOCAL.try_with(|local| {
         let Ok(mut local) = local.try_borrow_mut() else {
@@ -64,7 +64,7 @@ pub(crate) fn statement(backend: &Backend, q: &Select) -> Result<Statement> {
         };
         let Local { shape, recent } = &mut *local;
         shape.clear();
-        encode_select(backend, q, shape)?;
+        encode_select(backend, &q, shape)?;
         let found = recent.find(|(key, _)| **key == **shape);
         let sql = found.map(|(_, sql)| Arc::clone(sql)).or_else(|| {
             let entry = TEXTS.get(shape.as_slice())?;
@@ -73,11 +73,11 @@ pub(crate) fn statement(backend: &Backend, q: &Select) -> Result<Statement> {
             Some(sql)
         });
         Some(match sql {
-            Some(sql) => bind(q, backend.dialect).map(|params| Statement {
-                sql: String::from(&*sql).into(),
+            Some(sql) => bind(&mut q, backend.dialect).map(|params| Statement {
+                sql: SqlText::Shared(sql),
                 params,
             }),
-            None => render::select(backend, q).inspect(|st| {
+            None => render::select(backend, &q).inspect(|st| {
                 let entry: Entry = (shape.as_slice().into(), (*st.sql).into());
                 TEXTS.put(Arc::clone(&entry.0), entry.clone());
                 recent.remember(entry);
@@ -86,7 +86,7 @@ pub(crate) fn statement(backend: &Backend, q: &Select) -> Result<Statement> {
     });
     match reused {
         Ok(Some(st)) => st,
-        _ => render::select(backend, q),
+        _ => render::select(backend, &q),
     }
 }
 
@@ -239,23 +239,27 @@ fn encode_expr(e: &Expr, dialect: Dialect, out: &mut Vec<u64>) -> Option<()> {
     Some(())
 }
 
-/// The bound values of an encoded SELECT, in the order [`render::select`] binds them.
-fn bind(q: &Select, dialect: Dialect) -> Result<Vec<Value>> {
+/// The bound values of an encoded SELECT, in the order [`render::select`] binds them, moved out of
+/// `q` (an IN list's values, shared with other clones of the tree, are copied).
+fn bind(q: &mut Select, dialect: Dialect) -> Result<Vec<Value>> {
     let mut params = Vec::new();
     // Selected columns bind nothing: most of a model's SELECT list is passed over here.
-    let columns = q.columns.iter().filter(|e| !matches!(e, Expr::Column(_)));
-    for e in columns.chain(q.joins.iter().map(|j| &j.on)) {
+    let columns = q
+        .columns
+        .iter_mut()
+        .filter(|e| !matches!(e, Expr::Column(_)));
+    for e in columns.chain(q.joins.iter_mut().map(|j| &mut j.on)) {
         bind_expr(e, dialect, &mut params)?;
     }
-    if let Some(f) = &q.filter {
+    if let Some(f) = &mut q.filter {
         bind_expr(f, dialect, &mut params)?;
     }
     Ok(params)
 }
 
-fn bind_expr(e: &Expr, dialect: Dialect, params: &mut Vec<Value>) -> Result<()> {
+fn bind_expr(e: &mut Expr, dialect: Dialect, params: &mut Vec<Value>) -> Result<()> {
     match e {
-        Expr::Value(v) => params.push(v.clone().into_bindable()?),
+        Expr::Value(v) => params.push(std::mem::replace(v, Value::Null).into_bindable()?),
         // `x = NULL` and `x <> NULL` render as `IS [NOT] NULL`, binding nothing for the NULL.
         Expr::Binary {
             op: BinOp::Eq | BinOp::Ne,
@@ -393,7 +397,7 @@ mod tests {
         for backend in BACKENDS {
             let rendered = render::select(&backend, q);
             for _ in 0..2 {
-                match (&rendered, statement(&backend, q)) {
+                match (&rendered, statement(&backend, q.clone())) {
                     (Ok(expected), Ok(st)) => {
                         assert_eq!(st.sql, expected.sql, "{backend:?}");
                         assert_eq!(st.params, expected.params, "{backend:?}");
@@ -425,7 +429,7 @@ mod tests {
                     Some(changed(join.clone(), part)),
                 );
                 for backend in BACKENDS {
-                    let _ = statement(&backend, &first);
+                    let _ = statement(&backend, first.clone());
                 }
                 assert_exact(&second);
             }
@@ -505,8 +509,8 @@ mod tests {
     #[test]
     fn null_and_non_null_values_have_their_own_texts() {
         let eq = |v| where_eq(2, v);
-        let some = statement(&Backend::POSTGRES, &eq(Value::String("x".into()))).unwrap();
-        let none = statement(&Backend::POSTGRES, &eq(Value::Null)).unwrap();
+        let some = statement(&Backend::POSTGRES, eq(Value::String("x".into()))).unwrap();
+        let none = statement(&Backend::POSTGRES, eq(Value::Null)).unwrap();
         assert!(
             some.sql.ends_with("WHERE \"hair_color\" = $2"),
             "{}",
@@ -518,7 +522,11 @@ mod tests {
             none.sql
         );
         assert!(none.params.is_empty());
-        let again = statement(&Backend::POSTGRES, &eq(Value::String("y".into()))).unwrap();
+        let again = statement(&Backend::POSTGRES, eq(Value::String("y".into()))).unwrap();
+        assert!(
+            matches!(again.sql, SqlText::Shared(_)),
+            "a reused text is shared, not copied"
+        );
         assert_eq!(
             (again.sql, again.params),
             (some.sql, vec![Value::String("y".into()); 2])
@@ -561,8 +569,8 @@ mod tests {
     #[test]
     fn values_that_cannot_be_bound_fail_on_reuse_too() {
         let eq = |v| where_eq(0, v);
-        statement(&Backend::SQLITE, &eq(Value::U64(1))).unwrap();
-        let err = statement(&Backend::SQLITE, &eq(Value::U64(u64::MAX))).unwrap_err();
+        statement(&Backend::SQLITE, eq(Value::U64(1))).unwrap();
+        let err = statement(&Backend::SQLITE, eq(Value::U64(u64::MAX))).unwrap_err();
         assert!(matches!(err, crate::Error::Encode { .. }), "{err}");
     }
 
@@ -584,7 +592,7 @@ mod tests {
         for negated in [false, true, false] {
             let q = select(Some(in_empty(negated)), None);
             assert_exact(&q);
-            let st = statement(&Backend::SQLITE, &q).unwrap();
+            let st = statement(&Backend::SQLITE, q.clone()).unwrap();
             let expected = if negated { "WHERE TRUE" } else { "WHERE FALSE" };
             assert!(st.sql.ends_with(expected), "{}", st.sql);
             assert!(st.params.is_empty());

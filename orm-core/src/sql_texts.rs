@@ -2,10 +2,10 @@
 //! type, the backend, a row count, ...), never on the values bound to it.
 //!
 //! Contract: [`SqlTexts::get`] hands out a clone of the text stored for a key (a `&'static str` for
-//! a store of leaked texts, a copy for a store of owned ones); [`SqlTexts::put`] stores one unless
-//! one is stored already, first emptying the store when it holds its capacity (programs render a
-//! handful of shapes, so a full store is a program rendering unbounded ones). A store of leaked
-//! texts must have keys bounded by the program itself (model types times backends) and no
+//! a store of leaked texts, a shared handle for a store of shared ones); [`SqlTexts::put`] stores
+//! one unless one is stored already, first emptying the store when it holds its capacity (programs
+//! render a handful of shapes, so a full store is a program rendering unbounded ones). A store of
+//! leaked texts must have keys bounded by the program itself (model types times backends) and no
 //! capacity, so that no text is leaked twice. Safe to share between threads.
 //!
 //! [`Recent`] is what one thread keeps in front of a store: the few entries it used last, replaced

@@ -4,7 +4,6 @@
 #[path = "common/fixtures.rs"]
 mod fixtures;
 
-use std::borrow::Cow;
 use std::future::Future;
 use std::pin::pin;
 use std::sync::Mutex;
@@ -14,7 +13,7 @@ use fixtures::{Tag, User};
 use orm_core::ast::Insert;
 use orm_core::{
     Backend, Error, ExecResult, Executor, FromRow, KeyedInsert, ModelExt, Result, RowStream,
-    Statement, Value,
+    SqlText, Statement, Value,
 };
 
 /// Runs a future that never waits (the recording executor answers at once).
@@ -99,7 +98,7 @@ fn find_reuses_the_sql_the_query_builder_renders() {
             assert_eq!(seen, vec![want], "{backend:?}");
             if id != 7 {
                 assert!(
-                    matches!(seen[0].sql, Cow::Borrowed(_)),
+                    matches!(seen[0].sql, SqlText::Static(_)),
                     "a rendered find text is handed out without a copy"
                 );
             }
@@ -223,7 +222,12 @@ fn reused_insert_text_matches_a_fresh_render() {
                 // Owned rows (moved, through the default `push_insert_values`) bind the same.
                 assert_eq!(now(User::insert_all(&db, users.clone())).unwrap(), 0);
                 let want = fresh(&backend, &users, vec![]);
-                assert_eq!(db.take(), vec![want.clone(), want], "{backend:?}");
+                let seen = db.take();
+                assert_eq!(seen, vec![want.clone(), want], "{backend:?}");
+                assert!(
+                    matches!(seen[1].sql, SqlText::Shared(_)),
+                    "a reused INSERT text is shared, not copied"
+                );
             }
             let mut one = user(round, 9);
             // The recorder answers no row, so `insert` fails after recording its statement.

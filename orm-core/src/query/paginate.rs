@@ -220,8 +220,12 @@ impl<S, R: FromRow> Query<S, R> {
         let items = if offset >= total {
             Vec::new()
         } else {
-            db.fetch_all(self.limit(per_page).offset(offset).to_statement(&backend)?)
-                .await?
+            db.fetch_all(
+                self.limit(per_page)
+                    .offset(offset)
+                    .into_statement(&backend)?,
+            )
+            .await?
         };
         Ok(Page {
             items,

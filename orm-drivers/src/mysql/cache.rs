@@ -4,11 +4,12 @@
 //! most `capacity` entries. The statement evicted to make room is closed on the server
 //! (`COM_STMT_CLOSE`) right after the new one is prepared, so the server never holds more than
 //! `capacity` of this connection's statements. mysql_async's own cache stays disabled: it re-scans
-//! the SQL text for named parameters on every lookup, where a hit here is one hash lookup.
-//! Capacity 0 disables the cache: the caller closes each statement after its one use.
+//! the SQL text for named parameters on every lookup, where a hit here is at most one hash
+//! lookup. Capacity 0 disables the cache: the caller closes each statement after its one use.
 
 use mysql_async::Statement;
 use mysql_async::prelude::Queryable;
+use orm_core::SqlText;
 
 use crate::statement_lru::StatementLru;
 
@@ -36,13 +37,13 @@ impl StatementCache {
     pub(super) async fn prepare(
         &mut self,
         conn: &mut mysql_async::Conn,
-        sql: &str,
+        sql: &SqlText,
     ) -> Result<Statement, mysql_async::Error> {
         if let Some(stmt) = self.lru.get(sql) {
             return Ok(stmt);
         }
         // On the heap: a hit never polls it, and every statement's future embeds this one.
-        let stmt = Box::pin(conn.prep(sql)).await?;
+        let stmt = Box::pin(conn.prep(&**sql)).await?;
         if let Some(evicted) = self.lru.insert(sql, stmt.clone()) {
             conn.close(evicted).await?;
         }

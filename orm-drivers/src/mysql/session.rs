@@ -24,7 +24,7 @@ use std::time::Duration;
 use mysql_async::consts::StatusFlags;
 use mysql_async::prelude::Queryable;
 use mysql_async::{Column, Opts, OptsBuilder, Row};
-use orm_core::{Backend, Error, ExecResult, FromRow, Result, Statement};
+use orm_core::{Backend, Error, ExecResult, FromRow, Result, SqlText, Statement};
 
 use super::cache::StatementCache;
 use super::error::map_error;
@@ -201,7 +201,7 @@ struct Done {
 async fn exec_rows<F>(
     conn: &mut mysql_async::Conn,
     cache: &mut StatementCache,
-    sql: &str,
+    sql: &SqlText,
     params: mysql_async::Params,
     on_row: F,
 ) -> std::result::Result<(Result<()>, Done), mysql_async::Error>

@@ -7,6 +7,7 @@
 //! an evicted statement is deallocated as soon as no running query uses it. Capacity 0 disables the
 //! cache: every statement is prepared for one use and closed after it.
 
+use orm_core::SqlText;
 use tokio_postgres::{Client, Statement};
 
 use crate::instrument::first_keyword;
@@ -30,7 +31,7 @@ impl StatementCache {
     }
 
     /// The cached statement for `sql`, if any (marked most recently used).
-    pub(crate) fn get(&mut self, sql: &str) -> Option<Prepared> {
+    pub(crate) fn get(&mut self, sql: &SqlText) -> Option<Prepared> {
         self.lru.get(sql)
     }
 

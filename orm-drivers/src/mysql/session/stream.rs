@@ -17,7 +17,7 @@
 use futures_util::TryStreamExt;
 use mysql_async::Row;
 use mysql_async::prelude::Queryable;
-use orm_core::{FromRow, Result, Statement};
+use orm_core::{FromRow, Result, SqlText, Statement};
 
 use super::{MySqlConn, check_param_count, close_uncached};
 use crate::mysql::cache::StatementCache;
@@ -74,7 +74,7 @@ impl MySqlConn {
 async fn prepare_and_read<T: FromRow>(
     conn: &mut mysql_async::Conn,
     cache: &mut StatementCache,
-    sql: &str,
+    sql: &SqlText,
     params: mysql_async::Params,
     sink: &RowSink<T>,
     sent: &mut bool,
