@@ -195,10 +195,7 @@ fn encode_select(backend: &Backend, q: &Select, out: &mut Vec<u64>) -> Option<()
 fn encode_expr(e: &Expr, dialect: Dialect, out: &mut Vec<u64>) -> Option<()> {
     match e {
         Expr::Column(c) => {
-            let (table, column) = (name(c.table)?, name(c.name)?);
-            out.push(Tag::Column.token());
-            out.push(table);
-            out.push(column);
+            out.extend_from_slice(&[Tag::Column.token(), name(c.table)?, name(c.name)?]);
         }
         Expr::Value(Value::Null) => out.push(Tag::Null.token()),
         Expr::Value(_) => out.push(Tag::Value.token()),
