@@ -108,5 +108,8 @@ async fn prepare_and_read<T: FromRow>(
         Ok((decoded, handed))
     }
     .await;
-    close_uncached(conn, cache, stmt, outcome).await
+    if cached {
+        return outcome;
+    }
+    close_uncached(conn, stmt, outcome).await
 }
