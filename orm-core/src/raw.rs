@@ -17,7 +17,7 @@ use futures_core::Stream;
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::executor::{ExecResult, Executor, RowStream};
-use crate::render::Statement;
+use crate::render::{SqlText, Statement};
 use crate::row::FromRawRow;
 use crate::value::{ToValue, Value};
 
@@ -75,9 +75,21 @@ impl Raw {
     }
 
     /// Renders for `dialect`, checking the placeholder count.
+    ///
+    /// A `&'static str` text that comes out of the rewrite unchanged (no `??`, on MySQL and SQLite)
+    /// is handed to the statement as is, without a copy.
     pub fn to_statement(&self, dialect: Dialect) -> Result<Statement> {
-        let mut sql = String::with_capacity(self.sql.len() + 8);
-        let n = rewrite_placeholders(&self.sql, dialect, 0, &mut sql)?;
+        let (sql, n) = match self.sql {
+            Cow::Borrowed(text) if dialect != Dialect::Postgres && !text.contains("??") => {
+                let n = rewrite_into(text, dialect, 0, &mut CountOnly)?;
+                (SqlText::Static(text), n)
+            }
+            _ => {
+                let mut sql = String::with_capacity(self.sql.len() + 8);
+                let n = rewrite_placeholders(&self.sql, dialect, 0, &mut sql)?;
+                (SqlText::Owned(sql), n)
+            }
+        };
         if n != self.params.len() {
             return Err(Error::InvalidQuery(format!(
                 "raw SQL has {n} placeholders but {} bound values",
@@ -90,10 +102,7 @@ impl Raw {
             .cloned()
             .map(Value::into_bindable)
             .collect::<Result<_>>()?;
-        Ok(Statement {
-            sql: sql.into(),
-            params,
-        })
+        Ok(Statement { sql, params })
     }
 
     /// Runs the statement; returns rows affected (rows matched, for UPDATE, on every backend).
@@ -164,6 +173,39 @@ pub fn rewrite_placeholders(
     dialect: Dialect,
     already: usize,
     out: &mut String,
+) -> Result<usize> {
+    rewrite_into(sql, dialect, already, out)
+}
+
+/// Where [`rewrite_into`] writes the rewritten text.
+trait SqlOut {
+    fn push_str(&mut self, s: &str);
+    fn push(&mut self, c: char);
+}
+
+impl SqlOut for String {
+    fn push_str(&mut self, s: &str) {
+        String::push_str(self, s);
+    }
+    fn push(&mut self, c: char) {
+        String::push(self, c);
+    }
+}
+
+/// Checks and counts placeholders without keeping the text.
+struct CountOnly;
+
+impl SqlOut for CountOnly {
+    fn push_str(&mut self, _: &str) {}
+    fn push(&mut self, _: char) {}
+}
+
+/// [`rewrite_placeholders`] into any [`SqlOut`].
+fn rewrite_into(
+    sql: &str,
+    dialect: Dialect,
+    already: usize,
+    out: &mut impl SqlOut,
 ) -> Result<usize> {
     let b = sql.as_bytes();
     let mut n = 0;
@@ -260,6 +302,45 @@ pub fn rewrite_placeholders(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_static_text_left_unchanged_is_not_copied() {
+        let sql = "SELECT ? FROM t WHERE a = '??' -- ??";
+        for dialect in [Dialect::MySql, Dialect::Sqlite] {
+            let st = raw("SELECT ? FROM t WHERE a = ?")
+                .bind(1)
+                .bind(2)
+                .to_statement(dialect)
+                .unwrap();
+            assert!(matches!(
+                st.sql,
+                SqlText::Static("SELECT ? FROM t WHERE a = ?")
+            ));
+            let err = raw("SELECT ?").to_statement(dialect).unwrap_err();
+            assert!(matches!(err, Error::InvalidQuery(_)), "{err}");
+            let unterminated = raw("SELECT 'a").to_statement(dialect).unwrap_err();
+            assert!(matches!(unterminated, Error::InvalidQuery(_)));
+            // `??` outside quotes is rewritten, so any `??` makes a copy.
+            let st = raw(sql).bind(1).to_statement(dialect).unwrap();
+            assert!(matches!(st.sql, SqlText::Owned(_)));
+            assert_eq!(st.sql, sql);
+            let st = raw("SELECT a ?? b, ?")
+                .bind(1)
+                .to_statement(dialect)
+                .unwrap();
+            assert_eq!(st.sql, "SELECT a ? b, ?");
+        }
+        let st = raw("SELECT ?")
+            .bind(1)
+            .to_statement(Dialect::Postgres)
+            .unwrap();
+        assert_eq!(st.sql, "SELECT $1");
+        let owned = raw(AssertSqlSafe(String::from("SELECT ?"))).bind(1);
+        assert!(matches!(
+            owned.to_statement(Dialect::MySql).unwrap().sql,
+            SqlText::Owned(_)
+        ));
+    }
 
     #[test]
     fn a_backslash_does_not_escape_a_quote() {
