@@ -181,6 +181,7 @@ pub fn rewrite_placeholders(
 trait SqlOut {
     fn push_str(&mut self, s: &str);
     fn push(&mut self, c: char);
+    fn push_decimal(&mut self, n: usize);
 }
 
 impl SqlOut for String {
@@ -190,6 +191,9 @@ impl SqlOut for String {
     fn push(&mut self, c: char) {
         String::push(self, c);
     }
+    fn push_decimal(&mut self, n: usize) {
+        crate::render::push_decimal(self, n);
+    }
 }
 
 /// Checks and counts placeholders without keeping the text.
@@ -198,6 +202,7 @@ struct CountOnly;
 impl SqlOut for CountOnly {
     fn push_str(&mut self, _: &str) {}
     fn push(&mut self, _: char) {}
+    fn push_decimal(&mut self, _: usize) {}
 }
 
 /// [`rewrite_placeholders`] into any [`SqlOut`].
@@ -222,7 +227,7 @@ fn rewrite_into(
                     n += 1;
                     if dialect == Dialect::Postgres {
                         out.push('$');
-                        out.push_str(&(already + n).to_string());
+                        out.push_decimal(already + n);
                     } else {
                         out.push('?');
                     }

@@ -13,6 +13,7 @@ mod ddl;
 mod writer;
 
 pub use ddl::{create_table, drop_table};
+pub(crate) use writer::push_decimal;
 pub use writer::{Writer, quote_ident};
 
 use crate::ast::{ConflictAction, Delete, Insert, InsertIdReport, Select, Update};

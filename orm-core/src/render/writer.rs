@@ -32,7 +32,7 @@ pub fn quote_ident(dialect: Dialect, name: &str, out: &mut String) {
 }
 
 /// Appends `n` in decimal (placeholders are numbered per parameter: `fmt` is costly there).
-fn push_decimal(out: &mut String, mut n: usize) {
+pub(crate) fn push_decimal(out: &mut String, mut n: usize) {
     let mut digits = [0u8; 20];
     let mut start = digits.len();
     loop {
