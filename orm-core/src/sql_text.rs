@@ -6,7 +6,7 @@
 //! out as `Static` or `Shared`, so that a statement built in a loop costs no allocation or copy of
 //! its text; everything else is `Owned`.
 
-use std::borrow::{Borrow, Cow};
+use std::borrow::Borrow;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
@@ -130,15 +130,6 @@ impl From<String> for SqlText {
 impl From<Arc<str>> for SqlText {
     fn from(s: Arc<str>) -> Self {
         SqlText::Shared(s)
-    }
-}
-
-impl From<Cow<'static, str>> for SqlText {
-    fn from(s: Cow<'static, str>) -> Self {
-        match s {
-            Cow::Borrowed(s) => SqlText::Static(s),
-            Cow::Owned(s) => SqlText::Owned(s),
-        }
     }
 }
 
