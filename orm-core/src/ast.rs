@@ -6,6 +6,8 @@
 
 mod expr;
 
+use std::borrow::Cow;
+
 pub use expr::{BinOp, CastType, ColumnRef, Direction, Expr, Func, Nulls, OrderBy};
 
 use crate::value::Value;
@@ -67,8 +69,9 @@ pub struct Join {
 pub struct Select {
     /// FROM table.
     pub from: TableRef,
-    /// Selected expressions, in order.
-    pub columns: Vec<Expr>,
+    /// Selected expressions, in order: a list of its own, or a `&'static` one shared by every query
+    /// that selects it (a derived model's columns, see [`Model::SELECT_LIST`](crate::Model)).
+    pub columns: Cow<'static, [Expr]>,
     /// `SELECT DISTINCT`.
     pub distinct: bool,
     /// JOIN clauses.
@@ -91,10 +94,10 @@ pub struct Select {
 
 impl Select {
     /// `SELECT <columns> FROM <table>` with no clauses.
-    pub fn new(from: TableRef, columns: Vec<Expr>) -> Self {
+    pub fn new(from: TableRef, columns: impl Into<Cow<'static, [Expr]>>) -> Self {
         Self {
             from,
-            columns,
+            columns: columns.into(),
             distinct: false,
             joins: Vec::new(),
             filter: None,

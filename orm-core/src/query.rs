@@ -18,6 +18,7 @@ pub use mutate::{DeleteQuery, UpdateQuery};
 pub use paginate::{Asc, Desc, KeyValues, Keyset, Page};
 pub use select::{AllColumns, Selectable};
 
+use std::borrow::Cow;
 use std::marker::PhantomData;
 
 use crate::ast::{Expr, Lock, Select, TableRef};
@@ -73,10 +74,18 @@ pub(crate) fn model_columns<M: Model>(table: &'static str) -> impl Iterator<Item
 impl<M: Model> Query<M> {
     /// `SELECT <all columns of M> FROM <M's table>`.
     pub fn new() -> Self {
-        Self::from_select(Select::new(
-            TableRef::new(M::TABLE),
-            model_columns::<M>(M::TABLE).collect(),
-        ))
+        let columns: Cow<'static, [Expr]> = match M::SELECT_LIST {
+            Some(list) => {
+                debug_assert!(
+                    list.iter().cloned().eq(model_columns::<M>(M::TABLE)),
+                    "`{}::SELECT_LIST` differs from its COLUMNS",
+                    M::TABLE
+                );
+                Cow::Borrowed(list)
+            }
+            None => Cow::Owned(model_columns::<M>(M::TABLE).collect()),
+        };
+        Self::from_select(Select::new(TableRef::new(M::TABLE), columns))
     }
 }
 
@@ -86,7 +95,7 @@ impl<M: Model, const N: u8> Alias<M, N> {
     pub fn query(&self) -> Query<Alias<M, N>, M> {
         Query::from_select(Select::new(
             self.table_ref(),
-            model_columns::<M>(self.name()).collect(),
+            model_columns::<M>(self.name()).collect::<Vec<_>>(),
         ))
     }
 }
@@ -194,7 +203,7 @@ impl<S, R> Query<S, R> {
 
     /// The statement tree with its select list reduced to `1`, for `EXISTS`.
     pub(crate) fn into_exists_select(mut self) -> Select {
-        self.select.columns = vec![one()];
+        self.select.columns = vec![one()].into();
         self.select
     }
 
@@ -233,13 +242,14 @@ impl<S, R> Query<S, R> {
             && s.lock.is_none()
             && !s.columns.iter().any(Expr::has_aggregate);
         if plain {
-            s.columns = vec![Expr::CountStar];
+            s.columns = vec![Expr::CountStar].into();
             return render::select(backend, &s);
         }
         if s.distinct || s.columns.iter().any(Expr::has_aggregate) {
             // The selected values decide the rows (distinct rows, or one row of aggregates); name
             // them so joined tables' equal column names do not collide in the derived table.
             s.columns = std::mem::take(&mut s.columns)
+                .into_owned()
                 .into_iter()
                 .enumerate()
                 .map(|(i, e)| Expr::Alias {
@@ -248,7 +258,7 @@ impl<S, R> Query<S, R> {
                 })
                 .collect();
         } else {
-            s.columns = vec![one()];
+            s.columns = vec![one()].into();
         }
         let mut w = render::Writer::new(backend, false);
         w.push("SELECT COUNT(*) FROM (");

@@ -7,7 +7,8 @@
 //! Contract:
 //! - A SELECT's shape is everything its text depends on: the backend, the tables and columns (by
 //!   the address and length of their `&'static str` names, which identify the text for the life of
-//!   the program), the operators, the nesting, which bound values are NULL (`= NULL` renders as
+//!   the program; a shared `&'static` select list of columns, such as a derived model's, likewise
+//!   by its address and length), the operators, the nesting, which bound values are NULL (`= NULL` renders as
 //!   `IS NULL`), DISTINCT, the ORDER BY, LIMIT, OFFSET and lock. It is encoded exactly (no hash
 //!   stands for it), so two SELECTs with one shape have one text, and the reused text with the
 //!   SELECT's own values is exactly what [`render::select`] renders (pinned by tests on every
@@ -23,6 +24,7 @@
 //! - At most [`CAPACITY`] texts are kept (see [`SqlTexts`]); each thread also remembers the
 //!   few texts it used last ([`Recent`]) and looks there first, without a lock.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::Arc;
 
@@ -120,11 +122,30 @@ impl Tag {
 /// The length token of a list bound as one parameter (inline lists are far shorter).
 const LONG_LIST: u64 = u64::MAX;
 
-/// A `&'static str` as one token, its address and length: equal tokens mean the same text for the
-/// life of the program. `None` (the SELECT is not encoded) for a name too long to pack.
-fn name(s: &'static str) -> Option<u64> {
-    let (addr, len) = (s.as_ptr() as usize as u64, s.len() as u64);
+/// The token before a shared (`&'static`) select list; no list of its own is that long.
+const SHARED_LIST: u64 = u64::MAX;
+
+/// The address and length of `&'static` data as one token: equal tokens mean the same contents for
+/// the life of the program. `None` when they do not fit.
+fn packed(addr: *const u8, len: usize) -> Option<u64> {
+    let (addr, len) = (addr as usize as u64, len as u64);
     (addr >> 48 == 0 && len >> 16 == 0).then_some(addr << 16 | len)
+}
+
+/// A `&'static str` as one token (see [`packed`]). `None` (the SELECT is not encoded) for a name
+/// too long to pack.
+fn name(s: &'static str) -> Option<u64> {
+    packed(s.as_ptr(), s.len())
+}
+
+/// `q`'s select list as one token when it is a shared list of columns (see [`packed`]).
+fn shared_columns(q: &Select) -> Option<u64> {
+    match &q.columns {
+        Cow::Borrowed(list) if list.iter().all(|e| matches!(e, Expr::Column(_))) => {
+            packed(list.as_ptr().cast(), list.len())
+        }
+        _ => None,
+    }
 }
 
 fn option(v: Option<u64>, out: &mut Vec<u64>) {
@@ -159,9 +180,13 @@ fn encode_select(backend: &Backend, q: &Select, out: &mut Vec<u64>) -> Option<()
     out.extend([backend_token(backend), u64::from(q.distinct)]);
     out.push(name(q.from.name)?);
     alias(q.from.alias, out)?;
-    out.push(q.columns.len() as u64);
-    for c in &q.columns {
-        encode_expr(c, backend.dialect, out)?;
+    if let Some(list) = shared_columns(q) {
+        out.extend([SHARED_LIST, list]);
+    } else {
+        out.push(q.columns.len() as u64);
+        for c in q.columns.iter() {
+            encode_expr(c, backend.dialect, out)?;
+        }
     }
     out.push(q.joins.len() as u64);
     for j in &q.joins {
@@ -240,13 +265,16 @@ fn encode_expr(e: &Expr, dialect: Dialect, out: &mut Vec<u64>) -> Option<()> {
 /// `q` (an IN list's values, shared with other clones of the tree, are copied).
 fn bind(q: &mut Select, dialect: Dialect) -> Result<Vec<Value>> {
     let mut params = Vec::new();
-    // Selected columns bind nothing: most of a model's SELECT list is passed over here.
-    let columns = q
-        .columns
-        .iter_mut()
-        .filter(|e| !matches!(e, Expr::Column(_)));
-    for e in columns.chain(q.joins.iter_mut().map(|j| &mut j.on)) {
-        bind_expr(e, dialect, &mut params)?;
+    // Selected columns bind nothing: most of a SELECT list is passed over here, and a shared list
+    // is copied only when it holds something else.
+    let not_column = |e: &Expr| !matches!(e, Expr::Column(_));
+    if q.columns.iter().any(not_column) {
+        for e in q.columns.to_mut().iter_mut().filter(|e| not_column(e)) {
+            bind_expr(e, dialect, &mut params)?;
+        }
+    }
+    for j in &mut q.joins {
+        bind_expr(&mut j.on, dialect, &mut params)?;
     }
     if let Some(f) = &mut q.filter {
         bind_expr(f, dialect, &mut params)?;
@@ -389,6 +417,12 @@ mod tests {
         q
     }
 
+    /// `q` with its select list made a shared `&'static` one (leaked: a test's few lists).
+    fn shared(mut q: Select) -> Select {
+        q.columns = Cow::Borrowed(Vec::leak(q.columns.into_owned()));
+        q
+    }
+
     /// `q` through the store, twice (stored, then reused), against the renderer.
     fn assert_exact(q: &Select) {
         for backend in BACKENDS {
@@ -411,8 +445,10 @@ mod tests {
         fn reused_texts_are_what_the_renderer_writes(
             filter in proptest::option::of(expr()),
             join in proptest::option::of(expr()),
+            share in any::<bool>(),
         ) {
-            assert_exact(&select(filter, join));
+            let q = select(filter, join);
+            assert_exact(&if share { shared(q) } else { q });
         }
 
         /// A SELECT, then the same tree with one kind of part changed: the second reuses the
@@ -561,6 +597,61 @@ mod tests {
         ] {
             assert_exact(q);
         }
+    }
+
+    #[test]
+    fn a_shared_list_of_columns_is_one_token_and_reuses_its_text() {
+        static LIST: [Expr; 2] = [
+            Expr::Column(ColumnRef {
+                table: "users",
+                name: "id",
+            }),
+            Expr::Column(ColumnRef {
+                table: "users",
+                name: "name",
+            }),
+        ];
+        let q = Select::new(TableRef::new("users"), &LIST[..]);
+        let owned = Select::new(TableRef::new("users"), LIST.to_vec());
+        let (mut short, mut long) = (Vec::new(), Vec::new());
+        encode_select(&Backend::POSTGRES, &q, &mut short).unwrap();
+        encode_select(&Backend::POSTGRES, &owned, &mut long).unwrap();
+        assert!(short.contains(&SHARED_LIST) && short.len() < long.len());
+        assert_exact(&q);
+        assert_exact(&owned);
+        let st = statement(&Backend::POSTGRES, q).unwrap();
+        assert!(matches!(st.sql, SqlText::Shared(_)));
+        assert_eq!(
+            st.sql,
+            render::select(&Backend::POSTGRES, &owned).unwrap().sql
+        );
+    }
+
+    #[test]
+    fn a_shared_list_holding_values_binds_them_and_stays_unchanged() {
+        static LIST: [Expr; 2] = [
+            Expr::Column(ColumnRef {
+                table: "users",
+                name: "id",
+            }),
+            Expr::Value(Value::I64(7)),
+        ];
+        let mut q = Select::new(TableRef::new("users"), &LIST[..]);
+        q.filter = Some(Expr::Binary {
+            op: BinOp::Eq,
+            lhs: Box::new(column(0, 0)),
+            rhs: Box::new(Expr::Value(Value::I64(8))),
+        });
+        let mut shape = Vec::new();
+        encode_select(&Backend::SQLITE, &q, &mut shape).unwrap();
+        assert!(
+            !shape.contains(&SHARED_LIST),
+            "a list with values is encoded node by node"
+        );
+        assert_exact(&q);
+        let st = statement(&Backend::SQLITE, q).unwrap();
+        assert_eq!(st.params, [Value::I64(7), Value::I64(8)]);
+        assert_eq!(LIST[1], Expr::Value(Value::I64(7)));
     }
 
     #[test]

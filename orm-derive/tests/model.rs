@@ -2,6 +2,9 @@
 //! position and by name (over an in-memory row).
 
 use orm::prelude::*;
+use std::borrow::Cow;
+
+use orm::ast::Expr;
 use orm::{ColumnDef, FromRawRow, FromRow, RawRow, SqlType, Value};
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -221,6 +224,34 @@ fn columns_describe_every_field_in_order() {
     assert_eq!(<User as Model>::COLUMNS, &expected);
     assert_eq!(<User as Model>::PRIMARY_KEY, &[0]);
     assert_eq!(<User as Model>::AUTO_INCREMENT, Some(0));
+}
+
+#[test]
+fn queries_share_the_generated_select_list_and_joins_extend_a_copy() {
+    let list = <User as Model>::SELECT_LIST.expect("the derive provides the select list");
+    let names: Vec<(&str, &str)> = list
+        .iter()
+        .map(|e| match e {
+            Expr::Column(c) => (c.table, c.name),
+            other => panic!("not a column: {other:?}"),
+        })
+        .collect();
+    let expected = ["id", "name", "email", "hair", "age"].map(|n| ("users", n));
+    assert_eq!(names, expected);
+
+    let query = User::query();
+    assert!(
+        matches!(&query.as_select().columns, Cow::Borrowed(l) if std::ptr::eq(*l, list)),
+        "a query selects the model's shared list"
+    );
+    let joined = User::query().inner_join::<UserProfile>(UserProfile::USER_ID.eq(User::ID));
+    let columns = &joined.as_select().columns;
+    assert!(matches!(columns, Cow::Owned(_)));
+    assert_eq!(
+        columns.len(),
+        list.len() + <UserProfile as Model>::COLUMNS.len()
+    );
+    assert_eq!(&columns[..list.len()], list);
 }
 
 #[test]

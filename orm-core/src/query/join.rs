@@ -6,6 +6,8 @@
 //! checked against the joined scope. A table joined twice needs an [`Alias`]. Every column of a query
 //! with joins is qualified with its table or alias. Join before calling `select`.
 
+use std::borrow::Cow;
+
 use crate::ast::{Join as AstJoin, JoinKind, TableRef};
 use crate::expr::Condition;
 use crate::model::Model;
@@ -55,9 +57,17 @@ impl<S, R> Query<S, R> {
         table: TableRef,
         on: crate::ast::Expr,
     ) -> Query<S2, R2> {
-        self.select
-            .columns
-            .extend(model_columns::<M>(table.qualifier()));
+        let joined = model_columns::<M>(table.qualifier());
+        match &mut self.select.columns {
+            // The shared list is copied once, into room for both models' columns.
+            Cow::Borrowed(list) => {
+                let mut columns = Vec::with_capacity(list.len() + M::COLUMNS.len());
+                columns.extend_from_slice(list);
+                columns.extend(joined);
+                self.select.columns = Cow::Owned(columns);
+            }
+            Cow::Owned(columns) => columns.extend(joined),
+        }
         self.select.joins.push(AstJoin { kind, table, on });
         self.retype()
     }

@@ -128,7 +128,7 @@ impl<S, R> Query<S, R> {
     pub fn select<Sel: Selectable<S, I>, I>(mut self, selection: Sel) -> Query<S, Sel::Row> {
         let mut columns = Vec::new();
         selection.push_exprs(&mut columns);
-        self.select.columns = columns;
+        self.select.columns = columns.into();
         self.retype()
     }
 

@@ -28,6 +28,11 @@ pub fn expand(m: &Model, p: &TokenStream) -> TokenStream {
             }
         }
     });
+    let select_list = m.fields.iter().map(|f| {
+        let name = &f.column;
+        quote!(#p::Expr::Column(#p::ColumnRef { table: #table, name: #name }))
+    });
+    let n_columns = Literal::usize_unsuffixed(m.fields.len());
     let primary_key = m.primary_key.iter().map(|&i| Literal::usize_unsuffixed(i));
     let auto_increment = match m.auto_increment {
         Some(i) => {
@@ -95,6 +100,11 @@ pub fn expand(m: &Model, p: &TokenStream) -> TokenStream {
             const COLUMNS: &'static [#p::ColumnDef] = &[#(#columns),*];
             const PRIMARY_KEY: &'static [::core::primitive::usize] = &[#(#primary_key),*];
             const AUTO_INCREMENT: #p::Option<::core::primitive::usize> = #auto_increment;
+            // A static, so that every query shares one list at one address.
+            const SELECT_LIST: #p::Option<&'static [#p::Expr]> = {
+                static LIST: [#p::Expr; #n_columns] = [#(#select_list),*];
+                #p::Option::Some(&LIST)
+            };
             type Key = #key_type;
 
             fn column_value(&self, idx: ::core::primitive::usize) -> #p::Value {
