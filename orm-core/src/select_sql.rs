@@ -225,10 +225,11 @@ fn encode_expr(e: &Expr, dialect: Dialect, out: &mut Vec<u64>) -> Option<()> {
         Expr::Value(Value::Null) => out.push(Tag::Null.token()),
         Expr::Value(_) => out.push(Tag::Value.token()),
         Expr::Bool(b) => out.push(Tag::Bool.with(u64::from(*b))),
-        Expr::Binary { op, lhs, rhs } => {
+        Expr::Binary { op, operands } => {
             out.push(Tag::Binary.with(*op as u64));
-            encode_expr(lhs, dialect, out)?;
-            encode_expr(rhs, dialect, out)?;
+            for e in operands.iter() {
+                encode_expr(e, dialect, out)?;
+            }
         }
         Expr::Not(inner) => {
             out.push(Tag::Not.token());
@@ -288,12 +289,14 @@ fn bind_expr(e: &mut Expr, dialect: Dialect, params: &mut Vec<Value>) -> Result<
         // `x = NULL` and `x <> NULL` render as `IS [NOT] NULL`, binding nothing for the NULL.
         Expr::Binary {
             op: BinOp::Eq | BinOp::Ne,
-            lhs,
-            rhs,
-        } if matches!(**rhs, Expr::Value(Value::Null)) => bind_expr(lhs, dialect, params)?,
-        Expr::Binary { lhs, rhs, .. } => {
-            bind_expr(lhs, dialect, params)?;
-            bind_expr(rhs, dialect, params)?;
+            operands,
+        } if matches!(operands[1], Expr::Value(Value::Null)) => {
+            bind_expr(&mut operands[0], dialect, params)?;
+        }
+        Expr::Binary { operands, .. } => {
+            for e in operands.iter_mut() {
+                bind_expr(e, dialect, params)?;
+            }
         }
         Expr::Not(inner) | Expr::IsNull { expr: inner, .. } => {
             bind_expr(inner, dialect, params)?;
@@ -375,11 +378,8 @@ mod tests {
     fn expr() -> impl Strategy<Value = Expr> {
         leaf().prop_recursive(4, 24, 2, |inner| {
             prop_oneof![
-                (0..OPS.len(), inner.clone(), inner.clone()).prop_map(|(op, l, r)| Expr::Binary {
-                    op: OPS[op],
-                    lhs: Box::new(l),
-                    rhs: Box::new(r),
-                }),
+                (0..OPS.len(), inner.clone(), inner.clone())
+                    .prop_map(|(op, l, r)| Expr::binary(OPS[op], l, r)),
                 inner.clone().prop_map(|e| Expr::Not(Box::new(e))),
                 (inner.clone(), any::<bool>()).prop_map(|(e, negated)| Expr::IsNull {
                     expr: Box::new(e),
@@ -497,15 +497,15 @@ mod tests {
                 column(1 - t, (n + 1) % NAMES.len())
             }
             Expr::Bool(b) if part == Part::Flags => Expr::Bool(!b),
-            Expr::Binary { op, lhs, rhs } => Expr::Binary {
-                op: if part == Part::Operators {
+            Expr::Binary { op, operands } => {
+                let op = if part == Part::Operators {
                     OPS[(OPS.iter().position(|&o| o == op).unwrap_or(0) + 1) % OPS.len()]
                 } else {
                     op
-                },
-                lhs: again(lhs),
-                rhs: again(rhs),
-            },
+                };
+                let [lhs, rhs] = *operands;
+                Expr::binary(op, changed(lhs, part), changed(rhs, part))
+            }
             Expr::Not(inner) => Expr::Not(again(inner)),
             Expr::IsNull { expr, negated } => Expr::IsNull {
                 expr: again(expr),
@@ -531,11 +531,7 @@ mod tests {
 
     /// `SELECT ... WHERE users.<NAMES[n]> = v`.
     fn where_eq(n: usize, v: Value) -> Select {
-        let eq = Expr::Binary {
-            op: BinOp::Eq,
-            lhs: Box::new(column(0, n)),
-            rhs: Box::new(Expr::Value(v)),
-        };
+        let eq = Expr::binary(BinOp::Eq, column(0, n), Expr::Value(v));
         select(Some(eq), None)
     }
 
@@ -637,11 +633,11 @@ mod tests {
             Expr::Value(Value::I64(7)),
         ];
         let mut q = Select::new(TableRef::new("users"), &LIST[..]);
-        q.filter = Some(Expr::Binary {
-            op: BinOp::Eq,
-            lhs: Box::new(column(0, 0)),
-            rhs: Box::new(Expr::Value(Value::I64(8))),
-        });
+        q.filter = Some(Expr::binary(
+            BinOp::Eq,
+            column(0, 0),
+            Expr::Value(Value::I64(8)),
+        ));
         let mut shape = Vec::new();
         encode_select(&Backend::SQLITE, &q, &mut shape).unwrap();
         assert!(
@@ -666,11 +662,7 @@ mod tests {
     fn empty_lists_keep_their_polarity_and_bind_nothing() {
         // `users.id + 5 IN ()`: FALSE, and the 5 is not bound (the expression is not written).
         let in_empty = |negated| {
-            let plus = Expr::Binary {
-                op: BinOp::Add,
-                lhs: Box::new(column(0, 0)),
-                rhs: Box::new(Expr::Value(Value::I64(5))),
-            };
+            let plus = Expr::binary(BinOp::Add, column(0, 0), Expr::Value(Value::I64(5)));
             Expr::InList {
                 expr: Box::new(plus),
                 list: Arc::from([]),

@@ -147,10 +147,8 @@ pub enum Expr {
     Binary {
         /// Operator.
         op: BinOp,
-        /// Left side.
-        lhs: Box<Expr>,
-        /// Right side.
-        rhs: Box<Expr>,
+        /// `[lhs, rhs]`, in one allocation.
+        operands: Box<[Expr; 2]>,
     },
     /// `NOT e`
     Not(Box<Expr>),
@@ -255,8 +253,7 @@ impl Expr {
     pub fn binary(op: BinOp, lhs: Expr, rhs: Expr) -> Expr {
         Expr::Binary {
             op,
-            lhs: Box::new(lhs),
-            rhs: Box::new(rhs),
+            operands: Box::new([lhs, rhs]),
         }
     }
 
@@ -297,7 +294,7 @@ impl Expr {
                         | Func::Max
                 ) || args.iter().any(Expr::has_aggregate)
             }
-            Expr::Binary { lhs, rhs, .. } => lhs.has_aggregate() || rhs.has_aggregate(),
+            Expr::Binary { operands, .. } => operands.iter().any(Expr::has_aggregate),
             Expr::Not(e)
             | Expr::IsNull { expr: e, .. }
             | Expr::Cast { expr: e, .. }
@@ -322,10 +319,7 @@ impl Expr {
         match self {
             Expr::Column(c) => f(c),
             Expr::Value(_) | Expr::Bool(_) | Expr::CountStar | Expr::Raw { .. } => {}
-            Expr::Binary { lhs, rhs, .. } => {
-                lhs.for_each_column(f);
-                rhs.for_each_column(f);
-            }
+            Expr::Binary { operands, .. } => operands.iter().for_each(|e| e.for_each_column(f)),
             Expr::Not(e) | Expr::IsNull { expr: e, .. } | Expr::Cast { expr: e, .. } => {
                 e.for_each_column(f);
             }

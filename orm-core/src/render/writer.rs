@@ -302,17 +302,17 @@ impl<'b> Writer<'b> {
             Expr::Bool(b) => self.push(if *b { "TRUE" } else { "FALSE" }),
             Expr::Binary {
                 op: op @ (BinOp::Eq | BinOp::Ne),
-                lhs,
-                rhs,
-            } if matches!(**rhs, Expr::Value(Value::Null)) => {
-                self.child(lhs, PREC_CMP + 1)?;
+                operands,
+            } if matches!(operands[1], Expr::Value(Value::Null)) => {
+                self.child(&operands[0], PREC_CMP + 1)?;
                 self.push(if *op == BinOp::Eq {
                     " IS NULL"
                 } else {
                     " IS NOT NULL"
                 });
             }
-            Expr::Binary { op, lhs, rhs } => {
+            Expr::Binary { op, operands } => {
+                let [lhs, rhs] = &**operands;
                 let p = precedence(e);
                 if matches!(op, BinOp::And | BinOp::Or) {
                     // Associative; a nested AND/OR of the other kind is parenthesized for readability.
