@@ -12,7 +12,7 @@ use std::any::TypeId;
 use std::cell::RefCell;
 
 use crate::dialect::Backend;
-use crate::sql_texts::{Recent, SqlTexts};
+use crate::sql_texts::{Recent, SqlTexts, lookup};
 
 /// A model type and a backend.
 pub(crate) type Key = (TypeId, Backend);
@@ -27,17 +27,7 @@ thread_local! {
 
 /// The text stored for `key`.
 pub(crate) fn get(key: Key) -> Option<&'static str> {
-    // `try_with`: a thread being torn down has no recent texts and uses the shared store.
-    let recent = RECENT_TEXTS
-        .try_with(|r| r.borrow().find(|&(k, _)| k == key).map(|&(_, sql)| sql))
-        .ok()
-        .flatten();
-    if recent.is_some() {
-        return recent;
-    }
-    let sql = SHARED.get(&key)?;
-    let _ = RECENT_TEXTS.try_with(|r| r.borrow_mut().remember((key, sql)));
-    Some(sql)
+    lookup(&RECENT_TEXTS, &SHARED, key)
 }
 
 /// Stores `make()`, leaked, for `key` unless a text is stored for it already (`make` is then not

@@ -9,6 +9,7 @@
 //! from the terminal method, before anything is sent.
 
 mod join;
+mod joined_lists;
 mod mutate;
 mod paginate;
 mod select;

@@ -4,16 +4,20 @@
 //! Contract: [`SqlTexts::get`] hands out a clone of the text stored for a key (a `&'static str` for
 //! a store of leaked texts, a shared handle for a store of shared ones); [`SqlTexts::put`] stores
 //! one unless one is stored already, first emptying the store when it holds its capacity (programs
-//! render a handful of shapes, so a full store is a program rendering unbounded ones). A store of
-//! leaked texts must have keys bounded by the program itself (model types times backends) and no
-//! capacity, so that no text is leaked twice. Safe to share between threads.
+//! render a handful of shapes, so a full store is a program rendering unbounded ones);
+//! [`SqlTexts::get_or_put_with`] does both under one lock. A store of leaked texts must have keys
+//! bounded by the program itself (model types times backends) and no capacity, so that no text is
+//! leaked twice. Safe to share between threads. The same store keeps other values built once per
+//! key, such as joined select lists.
 //!
 //! [`Recent`] is what one thread keeps in front of a store: the few entries it used last, replaced
-//! in turn, so that a hit there takes no lock and hashes nothing.
+//! in turn, so that a hit there takes no lock and hashes nothing; [`lookup`] looks there first.
 
 use std::borrow::Borrow;
+use std::cell::RefCell;
 use std::hash::Hash;
 use std::sync::{LazyLock, PoisonError, RwLock};
+use std::thread::LocalKey;
 
 type Map<K, T> = foldhash::HashMap<K, T>;
 
@@ -49,15 +53,40 @@ impl<K: Hash + Eq, T: Clone> SqlTexts<K, T> {
 
     /// Stores `make()` for `key` unless a text is stored for it already (`make` is then not called).
     pub(crate) fn put_with(&self, key: K, make: impl FnOnce() -> T) {
+        self.get_or_put_with(key, make);
+    }
+
+    /// The text stored for `key`, storing `make()` first unless one is stored already (`make` is
+    /// then not called).
+    pub(crate) fn get_or_put_with(&self, key: K, make: impl FnOnce() -> T) -> T {
         let mut map = self.map.write().unwrap_or_else(PoisonError::into_inner);
-        if map.contains_key(&key) {
-            return;
+        if let Some(stored) = map.get(&key) {
+            return stored.clone();
         }
         if map.len() >= self.capacity {
             map.clear();
         }
-        map.insert(key, make());
+        map.entry(key).or_insert_with(make).clone()
     }
+}
+
+/// The entry for `key`: from this thread's `recent` entries, else from `shared` (and then
+/// remembered in `recent`). A thread being torn down has no recent entries and uses `shared`.
+pub(crate) fn lookup<K: Copy + Hash + Eq + 'static, T: Copy + 'static>(
+    recent: &'static LocalKey<RefCell<Recent<(K, T)>>>,
+    shared: &SqlTexts<K, T>,
+    key: K,
+) -> Option<T> {
+    let hit = recent
+        .try_with(|r| r.borrow().find(|&(k, _)| k == key).map(|&(_, t)| t))
+        .ok()
+        .flatten();
+    if hit.is_some() {
+        return hit;
+    }
+    let stored = shared.get(&key)?;
+    let _ = recent.try_with(|r| r.borrow_mut().remember((key, stored)));
+    Some(stored)
 }
 
 /// The last [`RECENT`] entries one thread used, replaced in turn (see the module docs).

@@ -4,7 +4,7 @@
 use orm::prelude::*;
 use std::borrow::Cow;
 
-use orm::ast::Expr;
+use orm::ast::{ColumnRef, Expr, Select};
 use orm::{ColumnDef, FromRawRow, FromRow, RawRow, SqlType, Value};
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -227,7 +227,7 @@ fn columns_describe_every_field_in_order() {
 }
 
 #[test]
-fn queries_share_the_generated_select_list_and_joins_extend_a_copy() {
+fn queries_share_the_generated_select_list_and_joins_share_theirs() {
     let list = <User as Model>::SELECT_LIST.expect("the derive provides the select list");
     let names: Vec<(&str, &str)> = list
         .iter()
@@ -239,19 +239,33 @@ fn queries_share_the_generated_select_list_and_joins_extend_a_copy() {
     let expected = ["id", "name", "email", "hair", "age"].map(|n| ("users", n));
     assert_eq!(names, expected);
 
+    let shared = |q: &Select| match q.columns {
+        Cow::Borrowed(list) => list,
+        Cow::Owned(_) => panic!("a list of its own: {:?}", q.columns),
+    };
     let query = User::query();
     assert!(
-        matches!(&query.as_select().columns, Cow::Borrowed(l) if std::ptr::eq(*l, list)),
+        std::ptr::eq(shared(query.as_select()), list),
         "a query selects the model's shared list"
     );
-    let joined = User::query().inner_join::<UserProfile>(UserProfile::USER_ID.eq(User::ID));
-    let columns = &joined.as_select().columns;
-    assert!(matches!(columns, Cow::Owned(_)));
-    assert_eq!(
-        columns.len(),
-        list.len() + <UserProfile as Model>::COLUMNS.len()
+
+    let join = || User::query().inner_join::<UserProfile>(UserProfile::USER_ID.eq(User::ID));
+    let (first, second) = (join(), join());
+    let joined = shared(first.as_select());
+    assert!(
+        std::ptr::eq(joined, shared(second.as_select())),
+        "built once"
     );
-    assert_eq!(&columns[..list.len()], list);
+    assert_eq!(joined[..list.len()], *list);
+    let profile: Vec<Expr> = ["group_id", "bio", "user_id"]
+        .map(|name| {
+            Expr::Column(ColumnRef {
+                table: "user_profile",
+                name,
+            })
+        })
+        .into();
+    assert_eq!(joined[list.len()..], profile);
 }
 
 #[test]

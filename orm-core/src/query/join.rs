@@ -6,11 +6,13 @@
 //! checked against the joined scope. A table joined twice needs an [`Alias`]. Every column of a query
 //! with joins is qualified with its table or alias. Join before calling `select`.
 
+use std::any::TypeId;
 use std::borrow::Cow;
 
-use crate::ast::{Join as AstJoin, JoinKind, TableRef};
+use crate::ast::{Expr, Join as AstJoin, JoinKind, TableRef};
 use crate::expr::Condition;
 use crate::model::Model;
+use crate::query::joined_lists::joined;
 use crate::query::{Query, model_columns};
 use crate::row::FromRow;
 use crate::scope::{Alias, Join, Optional};
@@ -55,19 +57,24 @@ impl<S, R> Query<S, R> {
         mut self,
         kind: JoinKind,
         table: TableRef,
-        on: crate::ast::Expr,
+        on: Expr,
     ) -> Query<S2, R2> {
-        let joined = model_columns::<M>(table.qualifier());
-        match &mut self.select.columns {
-            // The shared list is copied once, into room for both models' columns.
+        let qualifier = table.qualifier();
+        self.select.columns = match std::mem::take(&mut self.select.columns) {
+            // A shared list: joined once per program, then shared (see `joined_lists`).
             Cow::Borrowed(list) => {
-                let mut columns = Vec::with_capacity(list.len() + M::COLUMNS.len());
-                columns.extend_from_slice(list);
-                columns.extend(joined);
-                self.select.columns = Cow::Owned(columns);
+                Cow::Borrowed(joined(list, TypeId::of::<M>(), qualifier, || {
+                    let mut columns = Vec::with_capacity(list.len() + M::COLUMNS.len());
+                    columns.extend_from_slice(list);
+                    columns.extend(model_columns::<M>(qualifier));
+                    columns
+                }))
             }
-            Cow::Owned(columns) => columns.extend(joined),
-        }
+            Cow::Owned(mut columns) => {
+                columns.extend(model_columns::<M>(qualifier));
+                Cow::Owned(columns)
+            }
+        };
         self.select.joins.push(AstJoin { kind, table, on });
         self.retype()
     }
