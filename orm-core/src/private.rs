@@ -1,6 +1,6 @@
 //! Names used by `#[derive(Model)]` output. Not a public API: it may change in any release.
 
-pub use crate::ast::{ColumnRef, Expr};
+pub use crate::ast::Expr;
 pub use crate::column::Column;
 pub use crate::error::{Error, Result};
 pub use crate::executor::Executor;

@@ -64,12 +64,7 @@ impl<M: Model> Default for Query<M> {
 
 /// The columns of `M` in field order, qualified with `table` (the table name or an alias).
 pub(crate) fn model_columns<M: Model>(table: &'static str) -> impl Iterator<Item = Expr> {
-    M::COLUMNS.iter().map(move |c| {
-        Expr::Column(crate::ast::ColumnRef {
-            table,
-            name: c.name,
-        })
-    })
+    M::COLUMNS.iter().map(move |c| Expr::column(table, c.name))
 }
 
 impl<M: Model> Query<M> {

@@ -322,7 +322,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::ast::{ColumnRef, Direction, Join, JoinKind, Lock, Nulls, OrderBy, TableRef};
+    use crate::ast::{Direction, Join, JoinKind, Lock, Nulls, OrderBy, TableRef};
 
     const BACKENDS: [Backend; 4] = [
         Backend::POSTGRES,
@@ -354,10 +354,7 @@ mod tests {
     ];
 
     fn column(t: usize, n: usize) -> Expr {
-        Expr::Column(ColumnRef {
-            table: TABLES[t],
-            name: NAMES[n],
-        })
+        Expr::column(TABLES[t], NAMES[n])
     }
 
     fn leaf() -> impl Strategy<Value = Expr> {
@@ -597,16 +594,7 @@ mod tests {
 
     #[test]
     fn a_shared_list_of_columns_is_one_token_and_reuses_its_text() {
-        static LIST: [Expr; 2] = [
-            Expr::Column(ColumnRef {
-                table: "users",
-                name: "id",
-            }),
-            Expr::Column(ColumnRef {
-                table: "users",
-                name: "name",
-            }),
-        ];
+        static LIST: [Expr; 2] = [Expr::column("users", "id"), Expr::column("users", "name")];
         let q = Select::new(TableRef::new("users"), &LIST[..]);
         let owned = Select::new(TableRef::new("users"), LIST.to_vec());
         let (mut short, mut long) = (Vec::new(), Vec::new());
@@ -625,13 +613,7 @@ mod tests {
 
     #[test]
     fn a_shared_list_holding_values_binds_them_and_stays_unchanged() {
-        static LIST: [Expr; 2] = [
-            Expr::Column(ColumnRef {
-                table: "users",
-                name: "id",
-            }),
-            Expr::Value(Value::I64(7)),
-        ];
+        static LIST: [Expr; 2] = [Expr::column("users", "id"), Expr::Value(Value::I64(7))];
         let mut q = Select::new(TableRef::new("users"), &LIST[..]);
         q.filter = Some(Expr::binary(
             BinOp::Eq,

@@ -249,6 +249,11 @@ pub enum Expr {
 }
 
 impl Expr {
+    /// The column `name` of `table` (a table name or an alias); usable in constants.
+    pub const fn column(table: &'static str, name: &'static str) -> Expr {
+        Expr::Column(ColumnRef { table, name })
+    }
+
     /// `lhs op rhs`
     pub fn binary(op: BinOp, lhs: Expr, rhs: Expr) -> Expr {
         Expr::Binary {

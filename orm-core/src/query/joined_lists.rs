@@ -54,32 +54,18 @@ mod tests {
     use std::cell::Cell;
 
     use super::*;
-    use crate::ast::ColumnRef;
-
-    fn column(table: &'static str, name: &'static str) -> Expr {
-        Expr::Column(ColumnRef { table, name })
-    }
 
     /// One address for the qualifier (equal literals need not share one).
     static POSTS: &str = "posts";
 
-    static USERS: [Expr; 2] = [
-        Expr::Column(ColumnRef {
-            table: "users",
-            name: "id",
-        }),
-        Expr::Column(ColumnRef {
-            table: "users",
-            name: "name",
-        }),
-    ];
+    static USERS: [Expr; 2] = [Expr::column("users", "id"), Expr::column("users", "name")];
 
     /// `USERS` joined with one `title` column of `qualifier`, counting the calls to `make`.
     fn with_posts<M: 'static>(qualifier: &'static str, made: &Cell<u32>) -> &'static [Expr] {
         joined(&USERS, TypeId::of::<M>(), qualifier, || {
             made.set(made.get() + 1);
             let mut list = USERS.to_vec();
-            list.push(column(qualifier, "title"));
+            list.push(Expr::column(qualifier, "title"));
             list
         })
     }
@@ -91,11 +77,11 @@ mod tests {
         let made = Cell::new(0);
         let first = with_posts::<Post>(POSTS, &made);
         assert_eq!(first[..2], USERS);
-        assert_eq!(first[2], column(POSTS, "title"));
+        assert_eq!(first[2], Expr::column(POSTS, "title"));
         // Six lookups of the same join, past this thread's recent entries and back.
         for qualifier in ["p1", "p2", "p3", "p4", "p5"] {
             let aliased = with_posts::<Post>(qualifier, &made);
-            assert_eq!(aliased[2], column(qualifier, "title"));
+            assert_eq!(aliased[2], Expr::column(qualifier, "title"));
             assert!(!std::ptr::eq(aliased, first));
         }
         assert!(std::ptr::eq(with_posts::<Post>(POSTS, &made), first));

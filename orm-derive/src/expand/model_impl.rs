@@ -30,7 +30,7 @@ pub fn expand(m: &Model, p: &TokenStream) -> TokenStream {
     });
     let select_list = m.fields.iter().map(|f| {
         let name = &f.column;
-        quote!(#p::Expr::Column(#p::ColumnRef { table: #table, name: #name }))
+        quote!(#p::Expr::column(#table, #name))
     });
     let n_columns = Literal::usize_unsuffixed(m.fields.len());
     let primary_key = m.primary_key.iter().map(|&i| Literal::usize_unsuffixed(i));
