@@ -8,11 +8,11 @@
 //! - A SELECT's shape is everything its text depends on: the backend, the tables and columns (by
 //!   the address and length of their `&'static str` names, which identify the text for the life of
 //!   the program; a shared `&'static` select list of columns, such as a derived model's, likewise
-//!   by its address and length), the operators, the nesting, which bound values are NULL (`= NULL` renders as
-//!   `IS NULL`), DISTINCT, the ORDER BY, LIMIT, OFFSET and lock. It is encoded exactly (no hash
-//!   stands for it), so two SELECTs with one shape have one text, and the reused text with the
-//!   SELECT's own values is exactly what [`render::select`] renders (pinned by tests on every
-//!   backend).
+//!   by its address and length), the operators, the nesting, which bound values are NULL
+//!   (`= NULL` renders as `IS NULL`), DISTINCT, the ORDER BY, LIMIT, OFFSET and lock. It is encoded
+//!   exactly (no hash stands for it), so two SELECTs with one shape have one text, and the reused
+//!   text with the SELECT's own values is exactly what [`render::select`] renders (pinned by tests
+//!   on every backend).
 //! - Only SELECTs made of columns, bound values, TRUE/FALSE, binary operators, NOT, IS NULL and IN
 //!   lists, with ORDER BY on columns and without GROUP BY or HAVING, are encoded; any other SELECT
 //!   (subqueries, functions, raw fragments, aliases...) is rendered every time, as is one with a

@@ -3,9 +3,9 @@
 //! A join appends the joined model's columns, qualified with its table or alias, to the query's
 //! select list. When that list is a shared `&'static` one (a derived model's
 //! [`SELECT_LIST`](crate::Model::SELECT_LIST), or one made here), the result depends only on that
-//! list, the joined model type and the qualifier (a `&'static str`). It is built once, leaked, and shared by every later query with the same join, which then neither
-//! copies nor drops a list, and whose SELECT text is found by one token for the whole list (see
-//! `select_sql`).
+//! list, the joined model type and the qualifier (a `&'static str`). It is built once, leaked, and
+//! shared by every later query with the same join, which then neither copies nor drops a list, and
+//! whose SELECT text is found by one token for the whole list (see `select_sql`).
 //!
 //! Contract: [`joined`] returns `list` followed by the joined model's columns qualified with
 //! `qualifier`, as built by its `make` argument, which it calls at most once per key. Keys are the
