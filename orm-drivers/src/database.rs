@@ -62,14 +62,29 @@ pub struct PoolStatus {
     pub waiting: usize,
 }
 
-async fn checkout(pool: &AnyPool, config: &DatabaseConfig) -> Result<AnyConn> {
-    let span = acquire_span(config.dialect());
-    let out = if span.is_disabled() {
-        pool.get().await
-    } else {
-        traced_acquire(span, pool.get()).await
+/// Checks a connection out of `$pool` (an [`AnyPool`]) configured by `$config`, in the acquire
+/// span when a subscriber wants it; the error is scrubbed of credentials. A macro, not an
+/// `async fn`, so that a statement run on the pool awaits the checkout inside its own future
+/// instead of through one more state machine.
+macro_rules! checkout {
+    ($pool:expr, $config:expr) => {{
+        let (pool, config): (&AnyPool, &DatabaseConfig) = ($pool, $config);
+        let span = acquire_span(config.dialect());
+        let out = if span.is_disabled() {
+            pool.get().await
+        } else {
+            traced_acquire(span, pool.get()).await
+        };
+        out.map_err(|e| config.scrub(e))
+    }};
+}
+
+/// A [`Lease`] on a connection checked out of `$db`'s pool (see [`checkout!`]), or a return of the
+/// checkout's error.
+macro_rules! lease {
+    ($db:expr) => {
+        Lease(Some(checkout!(&$db.inner.pool, &$db.inner.config)?))
     };
-    out.map_err(|e| config.scrub(e))
 }
 
 impl Database {
@@ -87,7 +102,7 @@ impl Database {
     /// Connects with a parsed configuration.
     pub async fn connect_with(config: DatabaseConfig) -> Result<Database> {
         let pool = AnyPool::new(&config).map_err(|e| config.scrub(e))?;
-        let first = checkout(&pool, &config).await?;
+        let first = checkout!(&pool, &config)?;
         let backend = first.backend();
         drop(first);
         Ok(Database {
@@ -167,13 +182,8 @@ impl Database {
         run_in_transaction(tx, f).await
     }
 
-    async fn lease(&self) -> Result<Lease> {
-        Ok(Lease(Some(self.checkout().await?)))
-    }
-
-    /// The pool's checkout future itself (not wrapped in one more state machine).
-    fn checkout(&self) -> impl Future<Output = Result<AnyConn>> + Send + '_ {
-        checkout(&self.inner.pool, &self.inner.config)
+    async fn checkout(&self) -> Result<AnyConn> {
+        checkout!(&self.inner.pool, &self.inner.config)
     }
 }
 
@@ -202,15 +212,15 @@ impl Executor for Database {
     }
 
     async fn execute(&self, statement: Statement) -> Result<ExecResult> {
-        self.lease().await?.conn()?.execute(statement).await
+        lease!(self).conn()?.execute(statement).await
     }
 
     async fn fetch_all<T: FromRow>(&self, statement: Statement) -> Result<Vec<T>> {
-        self.lease().await?.conn()?.fetch_all(statement).await
+        lease!(self).conn()?.fetch_all(statement).await
     }
 
     async fn fetch_optional<T: FromRow>(&self, statement: Statement) -> Result<Option<T>> {
-        self.lease().await?.conn()?.fetch_optional(statement).await
+        lease!(self).conn()?.fetch_optional(statement).await
     }
 
     async fn insert_keys(&self, insert: KeyedInsert) -> Result<Vec<i64>> {
@@ -220,7 +230,7 @@ impl Executor for Database {
     /// The stream owns the connection it checked out until it ends or is dropped.
     fn stream<T: FromRow>(&self, statement: Statement) -> RowStream<'_, T> {
         feed(move |rows| async move {
-            let mut lease = self.lease().await?;
+            let mut lease = lease!(self);
             lease.conn()?.stream(statement, &rows).await.map(drop)
         })
     }

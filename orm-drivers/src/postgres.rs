@@ -41,6 +41,7 @@ mod value;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Borrow;
 use std::fmt;
 use std::pin::pin;
 use std::str::FromStr;
@@ -238,15 +239,20 @@ impl PgConn {
     /// Prepares (or takes from the cache) and runs `st`, handing its rows to `read`: one drive of
     /// the connection from preparing to the result's end. A statement the server reports stale when
     /// no transaction is open is prepared again once; that error comes before the first answer, so
-    /// `read` has not run yet.
+    /// `read` has not run yet. The connection is in flight from the first poll until the result
+    /// has been read (a future dropped midway leaves it in flight). `st` is owned or borrowed, so
+    /// that a statement method can return this future itself instead of awaiting it in a future
+    /// of its own.
     async fn run_with<T, F>(
         &mut self,
-        st: &Statement,
+        st: impl Borrow<Statement>,
         read: impl FnOnce(RowStream) -> F,
     ) -> Result<T>
     where
         F: Future<Output = Result<Result<T>, PgError>>,
     {
+        let st = st.borrow();
+        self.in_flight = true;
         let PgConn {
             client,
             io,
@@ -292,28 +298,9 @@ impl PgConn {
                 }
             })
             .await;
-        done.unwrap_or_else(|e| Err(self.fail(e)))
-    }
-
-    /// Runs `st`, calling `on_row` for every row and reading the result to its end.
-    async fn run(
-        &mut self,
-        st: &Statement,
-        mut on_row: impl FnMut(PgRow<'_>) -> Result<()>,
-    ) -> Result<u64> {
-        self.run_with(st, async move |rows| {
-            // After a decode error the rest is read and discarded: nothing else reads this
-            // connection's socket, and the server must finish before it is reused.
-            let mut rows = pin!(rows);
-            let mut failed = None;
-            while let Some(row) = rows.try_next().await? {
-                if failed.is_none() {
-                    failed = on_row(PgRow(&row)).err();
-                }
-            }
-            Ok(failed.map_or_else(|| Ok(rows.rows_affected().unwrap_or(0)), Err))
-        })
-        .await
+        let out = done.unwrap_or_else(|e| Err(self.fail(e)));
+        self.in_flight = false;
+        out
     }
 
     /// Runs `sql` (transaction control) with the simple query protocol.
@@ -366,44 +353,79 @@ impl PgConn {
     }
 }
 
+/// A `read` for [`PgConn::run_with`]: hands every row to `on_row` with `state`, reads the result to
+/// its end, then makes the output from `state` and the rows affected. After a decode error the
+/// rest is read and discarded: nothing else reads this connection's socket, and the server must
+/// finish before the connection is reused.
+async fn read_rows<S, T>(
+    rows: RowStream,
+    mut state: S,
+    mut on_row: impl FnMut(&mut S, PgRow<'_>) -> Result<()>,
+    finish: impl FnOnce(S, u64) -> T,
+) -> Result<Result<T>, PgError> {
+    let mut rows = pin!(rows);
+    let mut failed = None;
+    while let Some(row) = rows.try_next().await? {
+        if failed.is_none() {
+            failed = on_row(&mut state, PgRow(&row)).err();
+        }
+    }
+    Ok(match failed {
+        None => Ok(finish(state, rows.rows_affected().unwrap_or(0))),
+        Some(e) => Err(e),
+    })
+}
+
 impl Conn for PgConn {
     fn backend(&self) -> Backend {
         Backend::POSTGRES
     }
 
-    async fn execute(&mut self, st: Statement) -> Result<ExecResult> {
-        self.in_flight = true;
-        let done = self.run(&st, |_| Ok(())).await;
-        self.in_flight = false;
-        Ok(ExecResult {
-            rows_affected: done?,
-            last_insert_id: None,
+    fn execute(&mut self, st: Statement) -> impl Future<Output = Result<ExecResult>> + Send {
+        self.run_with(st, |rows| {
+            read_rows(
+                rows,
+                (),
+                |(), _| Ok(()),
+                |(), n| ExecResult {
+                    rows_affected: n,
+                    last_insert_id: None,
+                },
+            )
         })
     }
 
-    async fn fetch_all<T: FromRow>(&mut self, st: Statement) -> Result<Vec<T>> {
-        let mut out = Vec::new();
-        self.in_flight = true;
-        let done = self
-            .run(&st, |row| T::from_row(&row).map(|v| out.push(v)))
-            .await;
-        self.in_flight = false;
-        done.map(|_| out)
+    fn fetch_all<T: FromRow>(
+        &mut self,
+        st: Statement,
+    ) -> impl Future<Output = Result<Vec<T>>> + Send {
+        self.run_with(st, |rows| {
+            read_rows(
+                rows,
+                Vec::new(),
+                |out, row| T::from_row(&row).map(|v| out.push(v)),
+                |out, _| out,
+            )
+        })
     }
 
-    async fn fetch_optional<T: FromRow>(&mut self, st: Statement) -> Result<Option<T>> {
-        let mut first = None;
-        self.in_flight = true;
-        let done = self
-            .run(&st, |row| {
-                if first.is_none() {
-                    first = Some(T::from_row(&row)?);
-                }
-                Ok(())
-            })
-            .await;
-        self.in_flight = false;
-        done.map(|_| first)
+    fn fetch_optional<T: FromRow>(
+        &mut self,
+        st: Statement,
+    ) -> impl Future<Output = Result<Option<T>>> + Send {
+        self.run_with(st, |rows| {
+            read_rows(
+                rows,
+                None,
+                |first, row| {
+                    if first.is_none() {
+                        *first = Some(T::from_row(&row)?);
+                    }
+                    Ok(())
+                },
+                |first, _| first,
+            )
+        })
     }
 
     async fn stream<T: FromRow>(&mut self, st: Statement, rows: &RowSink<T>) -> Result<u64> {

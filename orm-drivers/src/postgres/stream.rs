@@ -29,27 +29,23 @@ impl PgConn {
         st: &Statement,
         sink: &RowSink<T>,
     ) -> Result<u64> {
-        self.in_flight = true;
-        let read = self
-            .run_with(st, async move |rows| {
-                // After a decode error the rest is read and discarded (see the module docs).
-                let mut rows = pin!(rows);
-                let mut sent = 0;
-                let mut failed = None;
-                while let Some(row) = rows.try_next().await? {
-                    if failed.is_some() {
-                        continue;
-                    }
-                    match T::from_row(&PgRow(&row)) {
-                        Ok(row) => sink.send(row).await,
-                        Err(e) => failed = Some(e),
-                    }
-                    sent += 1;
+        self.run_with(st, async move |rows| {
+            // After a decode error the rest is read and discarded (see the module docs).
+            let mut rows = pin!(rows);
+            let mut sent = 0;
+            let mut failed = None;
+            while let Some(row) = rows.try_next().await? {
+                if failed.is_some() {
+                    continue;
                 }
-                Ok(failed.map_or(Ok(sent), Err))
-            })
-            .await;
-        self.in_flight = false;
-        read
+                match T::from_row(&PgRow(&row)) {
+                    Ok(row) => sink.send(row).await,
+                    Err(e) => failed = Some(e),
+                }
+                sent += 1;
+            }
+            Ok(failed.map_or(Ok(sent), Err))
+        })
+        .await
     }
 }
