@@ -129,7 +129,11 @@ impl Manager for MySqlManager {
         }
     }
 
-    async fn recycle(&self, obj: &mut Box<MySqlConn>, metrics: &Metrics) -> RecycleResult<Error> {
-        health::recycle(&mut **obj, metrics, &self.health, self.connect_timeout).await
+    fn recycle(
+        &self,
+        obj: &mut Box<MySqlConn>,
+        metrics: &Metrics,
+    ) -> impl Future<Output = RecycleResult<Error>> + Send {
+        health::recycle(&mut **obj, metrics, &self.health, self.connect_timeout)
     }
 }

@@ -137,7 +137,13 @@ impl Manager for PgManager {
         Box::pin(self.open()).await.map(Box::new)
     }
 
-    async fn recycle(&self, conn: &mut Box<PgConn>, metrics: &Metrics) -> RecycleResult<Error> {
+    /// Reads what the idle connection heard, then returns the recycle step's future itself (the
+    /// pool awaits it at once), not one more state machine around it.
+    fn recycle(
+        &self,
+        conn: &mut Box<PgConn>,
+        metrics: &Metrics,
+    ) -> impl Future<Output = RecycleResult<Error>> + Send {
         conn.poll_idle();
         health::recycle(
             &mut **conn,
@@ -145,7 +151,6 @@ impl Manager for PgManager {
             &self.health,
             self.opts.connect_timeout,
         )
-        .await
     }
 }
 

@@ -73,8 +73,12 @@ impl managed::Manager for SqliteManager {
         })
     }
 
-    async fn recycle(&self, conn: &mut SqliteConn, metrics: &Metrics) -> RecycleResult<Error> {
-        health::recycle(conn, metrics, &self.health, self.opts.connect_timeout).await
+    fn recycle(
+        &self,
+        conn: &mut SqliteConn,
+        metrics: &Metrics,
+    ) -> impl Future<Output = RecycleResult<Error>> + Send {
+        health::recycle(conn, metrics, &self.health, self.opts.connect_timeout)
     }
 }
 

@@ -154,16 +154,27 @@ impl MySqlConn {
         }
     }
 
-    /// Runs a prepared statement, handing each row of the first result set to `on_row`. The first
-    /// error `on_row` returns is kept while the remaining rows, and any further result sets, are
-    /// still read and discarded, so nothing is left unread on the wire.
-    async fn run<F>(&mut self, st: Statement, on_row: F) -> Result<ExecResult>
-    where
-        F: FnMut(Row, &[Column]) -> Result<()> + Send,
-    {
+    /// Runs a prepared statement, handing each row of the first result set to `on_row` with
+    /// `state`, then makes the output from `state` and what the statement did. The first error
+    /// `on_row` returns is kept while the remaining rows, and any further result sets, are still
+    /// read and discarded, so nothing is left unread on the wire.
+    async fn run<S: Send, T>(
+        &mut self,
+        st: Statement,
+        mut state: S,
+        mut on_row: impl FnMut(&mut S, Row, &[Column]) -> Result<()> + Send,
+        finish: impl FnOnce(S, ExecResult) -> T,
+    ) -> Result<T> {
         let params = to_params(st.params)?;
         self.start()?;
-        let outcome = exec_rows(&mut self.conn, &mut self.cache, &st.sql, params, on_row).await;
+        let outcome = exec_rows(
+            &mut self.conn,
+            &mut self.cache,
+            &st.sql,
+            params,
+            |row, columns| on_row(&mut state, row, columns),
+        )
+        .await;
         let (decoded, done) = self.finish(outcome)?;
         decoded?;
         let last_insert_id = match done.last_insert_id {
@@ -176,10 +187,13 @@ impl MySqlConn {
                 )
             })?),
         };
-        Ok(ExecResult {
-            rows_affected: done.rows_affected,
-            last_insert_id,
-        })
+        Ok(finish(
+            state,
+            ExecResult {
+                rows_affected: done.rows_affected,
+                last_insert_id,
+            },
+        ))
     }
 
     /// Runs transaction control over the text protocol.
@@ -203,13 +217,38 @@ async fn exec_rows<F>(
     cache: &mut StatementCache,
     sql: &SqlText,
     params: mysql_async::Params,
-    on_row: F,
+    mut on_row: F,
 ) -> std::result::Result<(Result<()>, Done), mysql_async::Error>
 where
     F: FnMut(Row, &[Column]) -> Result<()> + Send,
 {
     let stmt = cache.prepare(conn, sql).await?;
-    let outcome = exec_prepared(conn, &stmt, params, on_row).await;
+    let outcome = async {
+        check_param_count(&stmt, &params)?;
+        let mut decoded = Ok(());
+        let mut result = conn.exec_iter(&stmt, params).await?;
+        // One handle on the result set's columns for all its rows.
+        let columns = result.columns();
+        let columns = columns.as_deref().unwrap_or_default();
+        result
+            .for_each(|row| {
+                if decoded.is_ok() {
+                    decoded = on_row(row, columns);
+                }
+            })
+            .await?;
+        // Further result sets (of a procedure call, say) are read and dropped; after the usual
+        // single set there is nothing left to ask for.
+        if !result.is_empty() {
+            result.drop_result().await?;
+        }
+        let done = Done {
+            rows_affected: conn.affected_rows(),
+            last_insert_id: conn.last_insert_id(),
+        };
+        Ok((decoded, done))
+    }
+    .await;
     if cache.capacity() > 0 {
         return outcome;
     }
@@ -253,40 +292,6 @@ fn check_param_count(
     Ok(())
 }
 
-async fn exec_prepared<F>(
-    conn: &mut mysql_async::Conn,
-    stmt: &mysql_async::Statement,
-    params: mysql_async::Params,
-    mut on_row: F,
-) -> std::result::Result<(Result<()>, Done), mysql_async::Error>
-where
-    F: FnMut(Row, &[Column]) -> Result<()> + Send,
-{
-    check_param_count(stmt, &params)?;
-    let mut decoded = Ok(());
-    let mut result = conn.exec_iter(stmt, params).await?;
-    // One handle on the result set's columns for all its rows.
-    let columns = result.columns();
-    let columns = columns.as_deref().unwrap_or_default();
-    result
-        .for_each(|row| {
-            if decoded.is_ok() {
-                decoded = on_row(row, columns);
-            }
-        })
-        .await?;
-    // Further result sets (of a procedure call, say) are read and dropped; after the usual single
-    // set there is nothing left to ask for.
-    if !result.is_empty() {
-        result.drop_result().await?;
-    }
-    let done = Done {
-        rows_affected: conn.affected_rows(),
-        last_insert_id: conn.last_insert_id(),
-    };
-    Ok((decoded, done))
-}
-
 fn isolation_sql(level: IsolationLevel) -> &'static str {
     match level {
         IsolationLevel::ReadUncommitted => "SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED",
@@ -301,32 +306,40 @@ impl Conn for MySqlConn {
         self.backend
     }
 
-    async fn execute(&mut self, st: Statement) -> Result<ExecResult> {
-        self.run(st, |_, _| Ok(())).await
+    fn execute(&mut self, st: Statement) -> impl Future<Output = Result<ExecResult>> + Send {
+        self.run(st, (), |(), _, _| Ok(()), |(), done| done)
     }
 
-    async fn fetch_all<T: FromRow>(&mut self, st: Statement) -> Result<Vec<T>> {
-        let mut rows = Vec::new();
-        self.run(st, |row, columns| {
-            rows.push(T::from_row(&MySqlRow::new(row, columns))?);
-            Ok(())
-        })
-        .await?;
-        Ok(rows)
+    fn fetch_all<T: FromRow>(
+        &mut self,
+        st: Statement,
+    ) -> impl Future<Output = Result<Vec<T>>> + Send {
+        self.run(
+            st,
+            Vec::new(),
+            |rows, row, columns| {
+                rows.push(T::from_row(&MySqlRow::new(row, columns))?);
+                Ok(())
+            },
+            |rows, _| rows,
+        )
     }
 
-    async fn fetch_optional<T: FromRow>(&mut self, st: Statement) -> Result<Option<T>> {
-        let mut first = None;
-        let mut seen = false;
-        self.run(st, |row, columns| {
-            if !seen {
-                seen = true;
-                first = Some(T::from_row(&MySqlRow::new(row, columns))?);
-            }
-            Ok(())
-        })
-        .await?;
-        Ok(first)
+    fn fetch_optional<T: FromRow>(
+        &mut self,
+        st: Statement,
+    ) -> impl Future<Output = Result<Option<T>>> + Send {
+        self.run(
+            st,
+            None,
+            |first, row, columns| {
+                if first.is_none() {
+                    *first = Some(T::from_row(&MySqlRow::new(row, columns))?);
+                }
+                Ok(())
+            },
+            |first, _| first,
+        )
     }
 
     async fn stream<T: FromRow>(&mut self, st: Statement, rows: &RowSink<T>) -> Result<u64> {
