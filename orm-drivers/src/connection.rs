@@ -37,6 +37,28 @@ pub struct Connection {
     backend: Backend,
 }
 
+/// Locks the [`Connection`] `$conn` for one operation, first performing any pending rollback, or
+/// returns the error. A free lock is taken without building the waiting future (the common case:
+/// one task per connection); a held one is waited for in turn, as the lock is fair. A macro, not
+/// an `async fn`, so that a statement awaits the lock inside its own future instead of through one
+/// more state machine.
+macro_rules! locked {
+    ($conn:expr) => {{
+        let this: &Connection = $conn;
+        let slot = match this.slot.try_lock() {
+            Ok(slot) => slot,
+            Err(_) => this.slot.lock().await,
+        };
+        let mut conn = MutexGuard::try_map(slot, Option::as_mut).map_err(|_| Error::PoolClosed)?;
+        let depth = this.pending_rollback.swap(NO_ROLLBACK, Ordering::AcqRel);
+        if depth != NO_ROLLBACK {
+            // On the heap: rare, and every statement's future embeds this one.
+            Box::pin(conn.rollback(depth)).await?;
+        }
+        conn
+    }};
+}
+
 impl Connection {
     pub(crate) fn new(conn: AnyConn) -> Self {
         let backend = conn.backend();
@@ -73,21 +95,10 @@ impl Connection {
         run_in_transaction(tx, f).await
     }
 
-    /// Locks the connection for one operation, first performing any pending rollback. A free lock
-    /// is taken without building the waiting future (the common case: one task per connection); a
-    /// held one is waited for in turn, as the lock is fair.
+    /// Locks the connection for one operation, first performing any pending rollback (see
+    /// [`locked!`]).
     pub(crate) async fn lock(&self) -> Result<MappedMutexGuard<'_, AnyConn>> {
-        let slot = match self.slot.try_lock() {
-            Ok(slot) => slot,
-            Err(_) => self.slot.lock().await,
-        };
-        let mut conn = MutexGuard::try_map(slot, Option::as_mut).map_err(|_| Error::PoolClosed)?;
-        let depth = self.pending_rollback.swap(NO_ROLLBACK, Ordering::AcqRel);
-        if depth != NO_ROLLBACK {
-            // On the heap: rare, and every statement's future embeds this one.
-            Box::pin(conn.rollback(depth)).await?;
-        }
-        Ok(conn)
+        Ok(locked!(self))
     }
 
     /// Hands the rows of `st` to `rows` as they are read, holding this connection until done.
@@ -96,7 +107,7 @@ impl Connection {
         st: Statement,
         rows: &RowSink<T>,
     ) -> Result<()> {
-        self.lock().await?.stream(st, rows).await.map(drop)
+        locked!(self).stream(st, rows).await.map(drop)
     }
 
     /// Records that everything from savepoint depth `depth` on must be rolled back before the next
@@ -117,15 +128,15 @@ impl Executor for Connection {
     }
 
     async fn execute(&self, statement: Statement) -> Result<ExecResult> {
-        self.lock().await?.execute(statement).await
+        locked!(self).execute(statement).await
     }
 
     async fn fetch_all<T: FromRow>(&self, statement: Statement) -> Result<Vec<T>> {
-        self.lock().await?.fetch_all(statement).await
+        locked!(self).fetch_all(statement).await
     }
 
     async fn fetch_optional<T: FromRow>(&self, statement: Statement) -> Result<Option<T>> {
-        self.lock().await?.fetch_optional(statement).await
+        locked!(self).fetch_optional(statement).await
     }
 
     fn stream<T: FromRow>(&self, statement: Statement) -> RowStream<'_, T> {
@@ -133,7 +144,7 @@ impl Executor for Connection {
     }
 
     async fn insert_keys(&self, insert: KeyedInsert) -> Result<Vec<i64>> {
-        self.lock().await?.insert_keys(insert).await
+        locked!(self).insert_keys(insert).await
     }
 }
 
