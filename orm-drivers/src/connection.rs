@@ -21,6 +21,7 @@ use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 use crate::conn::TxOptions;
 use crate::pool::AnyConn;
+use crate::pool::run_statement;
 use crate::stream::{RowSink, feed};
 use crate::transaction::{Transaction, TxConn, run_in_transaction};
 
@@ -128,15 +129,18 @@ impl Executor for Connection {
     }
 
     async fn execute(&self, statement: Statement) -> Result<ExecResult> {
-        locked!(self).execute(statement).await
+        let mut conn = locked!(self);
+        run_statement!(&mut conn, execute(statement))
     }
 
     async fn fetch_all<T: FromRow>(&self, statement: Statement) -> Result<Vec<T>> {
-        locked!(self).fetch_all(statement).await
+        let mut conn = locked!(self);
+        run_statement!(&mut conn, fetch_all(statement))
     }
 
     async fn fetch_optional<T: FromRow>(&self, statement: Statement) -> Result<Option<T>> {
-        locked!(self).fetch_optional(statement).await
+        let mut conn = locked!(self);
+        run_statement!(&mut conn, fetch_optional(statement))
     }
 
     fn stream<T: FromRow>(&self, statement: Statement) -> RowStream<'_, T> {

@@ -24,6 +24,7 @@ use crate::config::{DatabaseBuilder, DatabaseConfig};
 use crate::conn::TxOptions;
 use crate::connection::{Connection, release};
 use crate::instrument::{acquire_span, traced_acquire};
+use crate::pool::run_statement;
 use crate::pool::{AnyConn, AnyPool};
 use crate::stream::feed;
 use crate::transaction::{Transaction, TxConn, run_in_transaction};
@@ -212,15 +213,18 @@ impl Executor for Database {
     }
 
     async fn execute(&self, statement: Statement) -> Result<ExecResult> {
-        lease!(self).conn()?.execute(statement).await
+        let mut lease = lease!(self);
+        run_statement!(lease.conn()?, execute(statement))
     }
 
     async fn fetch_all<T: FromRow>(&self, statement: Statement) -> Result<Vec<T>> {
-        lease!(self).conn()?.fetch_all(statement).await
+        let mut lease = lease!(self);
+        run_statement!(lease.conn()?, fetch_all(statement))
     }
 
     async fn fetch_optional<T: FromRow>(&self, statement: Statement) -> Result<Option<T>> {
-        lease!(self).conn()?.fetch_optional(statement).await
+        let mut lease = lease!(self);
+        run_statement!(lease.conn()?, fetch_optional(statement))
     }
 
     async fn insert_keys(&self, insert: KeyedInsert) -> Result<Vec<i64>> {

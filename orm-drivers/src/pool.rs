@@ -19,13 +19,13 @@ use std::time::Duration;
 
 use deadpool::Runtime;
 use deadpool::managed::{Manager, Object, Pool, PoolError, TimeoutType, Timeouts};
-use orm_core::{Backend, Dialect, Error, ExecResult, FromRow, KeyedInsert, Result, Statement};
+use orm_core::{Backend, Dialect, Error, FromRow, KeyedInsert, Result, Statement};
 use tracing::Span;
 
 use crate::checkout_wait::WaitLimit;
 use crate::config::DatabaseConfig;
 use crate::conn::{Conn, TxOptions};
-use crate::instrument::{is_active, query_span, traced};
+use crate::instrument::query_span;
 use crate::stream::RowSink;
 
 #[cfg(feature = "mysql")]
@@ -39,32 +39,50 @@ use crate::sqlite::SqliteManager;
 compile_error!("orm-drivers needs at least one backend feature: `postgres`, `mysql` or `sqlite`");
 
 /// Runs `$body` with `$c` bound to the backend-specific value inside `$value` (an `AnyPool` or
-/// `AnyConn`, by value or by reference).
+/// `AnyConn`, by value or by reference; `$enum` is its type's path).
 macro_rules! dispatch {
-    ($value:expr, $enum:ident, $c:ident => $body:expr) => {
+    ($value:expr, $($enum:ident)::+, $c:ident => $body:expr) => {
         match $value {
             #[cfg(feature = "postgres")]
-            $enum::Postgres($c) => $body,
+            $($enum)::+::Postgres($c) => $body,
             #[cfg(feature = "mysql")]
-            $enum::MySql($c) => $body,
+            $($enum)::+::MySql($c) => $body,
             #[cfg(feature = "sqlite")]
-            $enum::Sqlite($c) => $body,
+            $($enum)::+::Sqlite($c) => $body,
         }
     };
 }
 
-/// Runs `$call` (with `$c` bound to the backend's connection inside the `AnyConn` `$conn`) inside the
-/// statement span `$span` (see [`traced`]). When nothing listens, the call is awaited directly: the
-/// span wrapper would only move the statement's future once more and poll through one more layer.
+/// Runs `$call` (with `$c` bound to the backend's connection inside the `&mut AnyConn` `$conn`)
+/// inside the span `$span` (see [`traced`]), awaited in the caller's future. When nothing listens,
+/// the call is awaited directly: the span wrapper would only move the statement's future once
+/// more and poll through one more layer.
 macro_rules! traced_call {
-    ($conn:ident, $span:ident, $c:ident => $call:expr) => {
-        if is_active(&$span) {
-            dispatch!($conn, AnyConn, $c => traced($span, $call).await)
+    ($conn:expr, $span:expr, $c:ident => $call:expr) => {{
+        let conn: &mut $crate::pool::AnyConn = $conn;
+        let span = $span;
+        if $crate::instrument::is_active(&span) {
+            $crate::pool::dispatch!(conn, $crate::pool::AnyConn, $c => $crate::instrument::traced(span, $call).await)
         } else {
-            dispatch!($conn, AnyConn, $c => $call.await)
+            $crate::pool::dispatch!(conn, $crate::pool::AnyConn, $c => $call.await)
         }
-    };
+    }};
 }
+
+/// Runs the statement `$st` on the `&mut AnyConn` `$conn` with the backend connection's `$method`
+/// (and any further `$arg`s) in the statement's span, awaited in the caller's future: a statement
+/// run on a `Database` or a `Connection` polls through no `AnyConn` future of its own.
+macro_rules! run_statement {
+    ($conn:expr, $method:ident($st:expr $(, $arg:expr)*)) => {{
+        use $crate::conn::Conn as _;
+        let conn: &mut $crate::pool::AnyConn = $conn;
+        let st: ::orm_core::Statement = $st;
+        let span = $crate::instrument::query_span(conn.backend().dialect, &st.sql);
+        $crate::pool::traced_call!(conn, span, c => c.$method(st $(, $arg)*))
+    }};
+}
+
+pub(crate) use {dispatch, run_statement, traced_call};
 
 /// The connection pool of one backend, and its acquire timeout.
 pub(crate) struct AnyPool {
@@ -251,29 +269,13 @@ impl AnyConn {
         dispatch!(self, AnyConn, c => c.reset().await)
     }
 
-    pub(crate) async fn execute(&mut self, st: Statement) -> Result<ExecResult> {
-        let span = query_span(self.backend().dialect, &st.sql);
-        traced_call!(self, span, c => c.execute(st))
-    }
-
-    pub(crate) async fn fetch_all<T: FromRow>(&mut self, st: Statement) -> Result<Vec<T>> {
-        let span = query_span(self.backend().dialect, &st.sql);
-        traced_call!(self, span, c => c.fetch_all(st))
-    }
-
-    pub(crate) async fn fetch_optional<T: FromRow>(&mut self, st: Statement) -> Result<Option<T>> {
-        let span = query_span(self.backend().dialect, &st.sql);
-        traced_call!(self, span, c => c.fetch_optional(st))
-    }
-
     /// Hands the rows of `st` to `rows` as they are read; the span records the rows handed over.
     pub(crate) async fn stream<T: FromRow>(
         &mut self,
         st: Statement,
         rows: &RowSink<T>,
     ) -> Result<u64> {
-        let span = query_span(self.backend().dialect, &st.sql);
-        traced_call!(self, span, c => c.stream(st, rows))
+        run_statement!(self, stream(st, rows))
     }
 
     /// Runs a multi-row INSERT and returns its generated keys in row order (see
