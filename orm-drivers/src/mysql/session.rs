@@ -230,13 +230,12 @@ where
         // One handle on the result set's columns for all its rows.
         let columns = result.columns();
         let columns = columns.as_deref().unwrap_or_default();
-        result
-            .for_each(|row| {
-                if decoded.is_ok() {
-                    decoded = on_row(row, columns);
-                }
-            })
-            .await?;
+        // Read here rather than through `QueryResult::for_each`: one future fewer per statement.
+        while let Some(row) = result.next().await? {
+            if decoded.is_ok() {
+                decoded = on_row(row, columns);
+            }
+        }
         // Further result sets (of a procedure call, say) are read and dropped; after the usual
         // single set there is nothing left to ask for.
         if !result.is_empty() {
