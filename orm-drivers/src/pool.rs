@@ -13,7 +13,9 @@
 //!   reset fails, so a checked-out connection is clean.
 //! - [`AnyConn`] forwards to the backend's [`Conn`] and runs every statement, BEGIN, COMMIT and
 //!   ROLLBACK in its tracing span (see [`crate::instrument`]) when a subscriber wants the span or
-//!   the slow-statement warning; otherwise it awaits the backend's call directly.
+//!   the slow-statement warning; otherwise it awaits the backend's call directly. Statements run
+//!   on a `Database` or a `Connection` do the same through `run_statement!`, expanded in the
+//!   caller's future.
 
 use std::time::Duration;
 
