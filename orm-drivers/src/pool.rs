@@ -89,6 +89,8 @@ pub(crate) use {dispatch, run_statement, traced_call};
 /// The connection pool of one backend, and its acquire timeout.
 pub(crate) struct AnyPool {
     pools: Pools,
+    /// The pool's own timeouts (see [`timeouts`]), borrowed by every checkout.
+    timeouts: Timeouts,
     wait: WaitLimit,
 }
 
@@ -123,18 +125,23 @@ fn not_compiled(feature: &str) -> Error {
     ))
 }
 
-/// The pool of `manager`. It sets neither a wait timeout ([`AnyPool`] bounds the wait itself) nor a
-/// recycle timeout (every manager bounds its own recycle step, `health::recycle`), so that a
+/// The timeouts of the deadpool pool: neither a wait timeout ([`AnyPool`] bounds the wait itself)
+/// nor a recycle timeout (every manager bounds its own recycle step, `health::recycle`), so that a
 /// checkout sets up no timer of its own.
+fn timeouts(cfg: &DatabaseConfig) -> Timeouts {
+    Timeouts {
+        wait: None,
+        create: Some(cfg.connect_timeout()),
+        recycle: None,
+    }
+}
+
+/// The pool of `manager`, with [`timeouts`].
 fn build<M: Manager<Error = Error>>(manager: M, cfg: &DatabaseConfig) -> Result<Pool<M>> {
     Pool::builder(manager)
         .max_size(cfg.max_connections())
         .runtime(Runtime::Tokio1)
-        .timeouts(Timeouts {
-            wait: None,
-            create: Some(cfg.connect_timeout()),
-            recycle: None,
-        })
+        .timeouts(timeouts(cfg))
         .build()
         .map_err(|e| Error::Config(format!("cannot build the connection pool: {e}")))
 }
@@ -169,6 +176,7 @@ impl AnyPool {
         };
         Ok(AnyPool {
             pools,
+            timeouts: timeouts(cfg),
             wait: WaitLimit::new(cfg.acquire_timeout()),
         })
     }
@@ -176,14 +184,28 @@ impl AnyPool {
     /// Checks a connection out, waiting at most the acquire timeout.
     pub(crate) fn get(&self) -> impl Future<Output = Result<AnyConn>> + Send + '_ {
         let map = |e| self.checkout_error(e);
+        // `timeout_get` with the pool's own timeouts is deadpool's `get` without the future `get`
+        // wraps around it.
         let checkout = async move {
             match &self.pools {
                 #[cfg(feature = "postgres")]
-                Pools::Postgres(p) => p.get().await.map(AnyConn::Postgres).map_err(map),
+                Pools::Postgres(p) => p
+                    .timeout_get(&self.timeouts)
+                    .await
+                    .map(AnyConn::Postgres)
+                    .map_err(map),
                 #[cfg(feature = "mysql")]
-                Pools::MySql(p) => p.get().await.map(AnyConn::MySql).map_err(map),
+                Pools::MySql(p) => p
+                    .timeout_get(&self.timeouts)
+                    .await
+                    .map(AnyConn::MySql)
+                    .map_err(map),
                 #[cfg(feature = "sqlite")]
-                Pools::Sqlite(p) => p.get().await.map(AnyConn::Sqlite).map_err(map),
+                Pools::Sqlite(p) => p
+                    .timeout_get(&self.timeouts)
+                    .await
+                    .map(AnyConn::Sqlite)
+                    .map_err(map),
             }
         };
         self.wait.bound(checkout, || self.is_contended())
@@ -220,7 +242,7 @@ impl AnyPool {
     fn checkout_error(&self, e: PoolError<Error>) -> Error {
         let timeouts = Timeouts {
             wait: Some(self.wait.limit()),
-            ..dispatch!(&self.pools, Pools, p => p.timeouts())
+            ..self.timeouts
         };
         pool_error(e, &timeouts)
     }
