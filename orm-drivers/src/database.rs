@@ -183,6 +183,7 @@ impl Database {
         run_in_transaction(tx, f).await
     }
 
+    /// Checks a connection out of the pool (see [`checkout!`]), for callers that keep it.
     async fn checkout(&self) -> Result<AnyConn> {
         checkout!(&self.inner.pool, &self.inner.config)
     }
