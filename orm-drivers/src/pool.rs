@@ -89,8 +89,6 @@ pub(crate) use {dispatch, run_statement, traced_call};
 /// The connection pool of one backend, and its acquire timeout.
 pub(crate) struct AnyPool {
     pools: Pools,
-    /// The pool's own timeouts (see [`timeouts`]), borrowed by every checkout.
-    timeouts: Timeouts,
     wait: WaitLimit,
 }
 
@@ -176,7 +174,6 @@ impl AnyPool {
         };
         Ok(AnyPool {
             pools,
-            timeouts: timeouts(cfg),
             wait: WaitLimit::new(cfg.acquire_timeout()),
         })
     }
@@ -187,22 +184,23 @@ impl AnyPool {
         // `timeout_get` with the pool's own timeouts is deadpool's `get` without the future `get`
         // wraps around it.
         let checkout = async move {
+            let timeouts = self.pool_timeouts();
             match &self.pools {
                 #[cfg(feature = "postgres")]
                 Pools::Postgres(p) => p
-                    .timeout_get(&self.timeouts)
+                    .timeout_get(&timeouts)
                     .await
                     .map(AnyConn::Postgres)
                     .map_err(map),
                 #[cfg(feature = "mysql")]
                 Pools::MySql(p) => p
-                    .timeout_get(&self.timeouts)
+                    .timeout_get(&timeouts)
                     .await
                     .map(AnyConn::MySql)
                     .map_err(map),
                 #[cfg(feature = "sqlite")]
                 Pools::Sqlite(p) => p
-                    .timeout_get(&self.timeouts)
+                    .timeout_get(&timeouts)
                     .await
                     .map(AnyConn::Sqlite)
                     .map_err(map),
@@ -219,6 +217,11 @@ impl AnyPool {
         // Users are `size - available + waiting` (deadpool reports one of the last two as 0).
         let s = self.status();
         s.size + s.waiting > s.max_size + s.available
+    }
+
+    /// The deadpool pool's timeouts (see [`timeouts`]).
+    fn pool_timeouts(&self) -> Timeouts {
+        dispatch!(&self.pools, Pools, p => p.timeouts())
     }
 
     /// Size, idle connections and limits.
@@ -242,7 +245,7 @@ impl AnyPool {
     fn checkout_error(&self, e: PoolError<Error>) -> Error {
         let timeouts = Timeouts {
             wait: Some(self.wait.limit()),
-            ..self.timeouts
+            ..self.pool_timeouts()
         };
         pool_error(e, &timeouts)
     }
