@@ -1,10 +1,10 @@
 //! What the generated impls do: metadata, keys, column values, generated keys, and decoding rows by
 //! position and by name (over an in-memory row).
 
-use orm::prelude::*;
 use std::borrow::Cow;
 
-use orm::ast::{ColumnRef, Expr, Select};
+use orm::ast::{Expr, Select};
+use orm::prelude::*;
 use orm::{ColumnDef, FromRawRow, FromRow, RawRow, SqlType, Value};
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -258,12 +258,7 @@ fn queries_share_the_generated_select_list_and_joins_share_theirs() {
     );
     assert_eq!(joined[..list.len()], *list);
     let profile: Vec<Expr> = ["group_id", "bio", "user_id"]
-        .map(|name| {
-            Expr::Column(ColumnRef {
-                table: "user_profile",
-                name,
-            })
-        })
+        .map(|name| Expr::column("user_profile", name))
         .into();
     assert_eq!(joined[list.len()..], profile);
 }
