@@ -12,6 +12,7 @@ mod exec;
 mod machine;
 mod plan;
 mod report;
+mod stats;
 
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
@@ -20,7 +21,8 @@ use bench_common::Backend;
 
 use crate::exec::{Budget, Paths};
 use crate::plan::{CASES, CONTENDERS, Contender, MEMORY_CASE};
-use crate::report::{Cell, Memory, Results, median};
+use crate::report::{Cell, Memory, Results};
+use crate::stats::median;
 
 const USAGE: &str = "usage: bench [--quick] [--rounds N] [--time-ms T] [--warmup-ms W]
              [--backends postgres,mysql,sqlite] [--workloads trivial,medium,insert,associations,pk,pool]
@@ -307,8 +309,9 @@ fn main() {
 
     // 4. Report.
     let elapsed = started.elapsed();
-    let tables = results.timing_tables(&backends, &contenders, false);
-    println!("{}", results.timing_tables(&backends, &contenders, true));
+    let tables =
+        results.timing_tables(&backends, &contenders) + &results.peer_table(&backends, &contenders);
+    println!("{tables}");
     println!("{}", results.memory_table(&backends, &contenders));
     let errors = results.errors();
     for e in &errors {

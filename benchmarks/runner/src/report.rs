@@ -1,5 +1,6 @@
-//! Statistics and tables: medians per contender and case, ratios against the baseline (the first
-//! contender, the raw driver) per backend, the spread of per-round ratios, and peak memory.
+//! Tables: medians per contender and case, ratios against the baseline (the first contender, the
+//! raw driver) per backend with their 95% intervals, the orm against the fastest peer ORM, the
+//! spread of per-round ratios, and peak memory.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -7,6 +8,7 @@ use std::fmt::Write as _;
 use bench_common::Backend;
 
 use crate::plan::{CASES, Contender};
+use crate::stats::{median, median_interval, sorted_median};
 
 /// Everything measured for one contender on one case.
 #[derive(Debug, Default)]
@@ -30,6 +32,9 @@ pub struct Memory {
     pub error: Option<String>,
 }
 
+/// The peer ORMs, as opposed to the raw-driver baselines and the orm's own variants.
+const PEERS: &[&str] = &["sqlx", "seaorm", "diesel"];
+
 /// All results of a run.
 #[derive(Debug, Default)]
 pub struct Results {
@@ -37,21 +42,6 @@ pub struct Results {
     pub cells: BTreeMap<(Backend, usize, &'static str), Cell>,
     /// Keyed by backend, contender key.
     pub memory: BTreeMap<(Backend, &'static str), Memory>,
-}
-
-/// The median of `v` (sorted copy).
-pub fn median(v: &[u64]) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    let mut s = v.to_vec();
-    s.sort_unstable();
-    let n = s.len();
-    Some(if !n.is_multiple_of(2) {
-        s[n / 2] as f64
-    } else {
-        (s[n / 2 - 1] as f64 + s[n / 2] as f64) / 2.0
-    })
 }
 
 /// A duration in ns, human-readable.
@@ -99,41 +89,33 @@ impl Results {
         }
     }
 
+    /// The per-round ratios of `key` to `baseline`, ascending.
+    fn sorted_ratios(&self, backend: Backend, case: usize, key: &str, baseline: &str) -> Vec<f64> {
+        let mut r = self.ratios(backend, case, key, baseline);
+        r.sort_by(f64::total_cmp);
+        r
+    }
+
     /// The ratio of `key` to `baseline`: the median of the per-round ratios (each compares runs
     /// seconds apart, so load that drifts over minutes cancels out).
     pub fn ratio(&self, backend: Backend, case: usize, key: &str, baseline: &str) -> Option<f64> {
-        let mut r = self.ratios(backend, case, key, baseline);
-        r.sort_by(f64::total_cmp);
-        let n = r.len();
-        match n {
-            0 => None,
-            _ if !n.is_multiple_of(2) => Some(r[n / 2]),
-            _ => Some((r[n / 2 - 1] + r[n / 2]) / 2.0),
-        }
+        sorted_median(&self.sorted_ratios(backend, case, key, baseline))
     }
 
-    /// The lowest and highest per-round ratio of `key` to `baseline`.
-    fn round_ratios(
+    /// The 95% interval of [`Results::ratio`] (see `crate::stats`).
+    fn ratio_interval(
         &self,
         backend: Backend,
         case: usize,
         key: &str,
         baseline: &str,
     ) -> Option<(f64, f64)> {
-        let ratios = self.ratios(backend, case, key, baseline);
-        let min = ratios.iter().copied().fold(f64::INFINITY, f64::min);
-        let max = ratios.iter().copied().fold(0.0, f64::max);
-        (!ratios.is_empty()).then_some((min, max))
+        median_interval(&self.sorted_ratios(backend, case, key, baseline))
     }
 
-    /// A markdown table per backend: median time and ratio to the baseline for every case and
-    /// contender. `with_spread` adds the per-round ratio range.
-    pub fn timing_tables(
-        &self,
-        backends: &[Backend],
-        contenders: &[Contender],
-        with_spread: bool,
-    ) -> String {
+    /// A markdown table per backend: median time, ratio to the baseline and its 95% interval for
+    /// every case and contender.
+    pub fn timing_tables(&self, backends: &[Backend], contenders: &[Contender]) -> String {
         let mut out = String::new();
         for &backend in backends {
             let cols: Vec<&Contender> = contenders
@@ -149,7 +131,7 @@ impl Results {
             let _ = writeln!(
                 out,
                 "\n**{backend}**: median per iteration; in parentheses the median over rounds of the \
-                 ratio to {} in the same round\n",
+                 ratio to {} in the same round, in brackets its 95% interval\n",
                 baseline.label(backend)
             );
             let _ = write!(out, "| workload |");
@@ -179,10 +161,9 @@ impl Results {
                             if let Some(r) = self.ratio(backend, i, c.key, baseline.key) {
                                 let _ = write!(s, " ({r:.2})");
                             }
-                            if with_spread
-                                && c.key != baseline.key
+                            if c.key != baseline.key
                                 && let Some((lo, hi)) =
-                                    self.round_ratios(backend, i, c.key, baseline.key)
+                                    self.ratio_interval(backend, i, c.key, baseline.key)
                             {
                                 let _ = write!(s, " [{lo:.2}–{hi:.2}]");
                             }
@@ -195,6 +176,60 @@ impl Results {
             }
         }
         out
+    }
+
+    /// A markdown table setting the orm against the fastest peer ORM (by ratio to the baseline) of
+    /// every backend and case: the median over rounds of the orm's time over the peer's in the same
+    /// round, its 95% interval, and what that interval allows saying.
+    pub fn peer_table(&self, backends: &[Backend], contenders: &[Contender]) -> String {
+        let mut rows = String::new();
+        for &backend in backends {
+            let Some(baseline) = contenders.iter().find(|c| c.backends.contains(&backend)) else {
+                continue;
+            };
+            for (i, case) in CASES.iter().enumerate() {
+                let fastest = contenders
+                    .iter()
+                    .filter(|c| PEERS.contains(&c.key) && c.backends.contains(&backend))
+                    .filter_map(|c| Some((self.ratio(backend, i, c.key, baseline.key)?, c)))
+                    .min_by(|a, b| a.0.total_cmp(&b.0));
+                let Some((_, peer)) = fastest else {
+                    continue;
+                };
+                let ratios = self.sorted_ratios(backend, i, "orm", peer.key);
+                let Some(r) = sorted_median(&ratios) else {
+                    continue;
+                };
+                let (interval, verdict) = match median_interval(&ratios) {
+                    Some((lo, hi)) => (
+                        format!("{lo:.2}–{hi:.2}"),
+                        if hi < 1.0 {
+                            "orm faster"
+                        } else if lo > 1.0 {
+                            "orm slower"
+                        } else {
+                            "no difference measured"
+                        },
+                    ),
+                    None => ("–".to_owned(), "too few rounds"),
+                };
+                let _ = writeln!(
+                    rows,
+                    "| {backend} | {} | {} | {r:.2} | {interval} | {verdict} |",
+                    case.label,
+                    peer.label(backend)
+                );
+            }
+        }
+        if rows.is_empty() {
+            return rows;
+        }
+        format!(
+            "\n**orm against the fastest peer ORM** of each cell: the median over rounds of the orm's \
+             time over the peer's in the same round (below 1.00: the orm is faster) and its 95% \
+             interval\n\n| backend | workload | fastest peer | orm / peer | 95% interval | verdict |\n\
+             |---|---|---|---:|---:|---|\n{rows}"
+        )
     }
 
     /// How much per-round ratios scatter: for each cell, the median absolute deviation of its
