@@ -41,7 +41,7 @@ mod value;
 #[cfg(test)]
 mod tests;
 
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::fmt;
 use std::pin::pin;
 use std::str::FromStr;
@@ -270,11 +270,13 @@ impl PgConn {
             .drive(async move {
                 let mut retried = false;
                 loop {
-                    let (prepared, controls_transaction) = match cache.get(&st.sql) {
-                        Some(cached) => cached,
-                        None => cache.prepare(client, &st.sql).await?,
+                    // Borrowed from the cache on a hit: no reference count taken and dropped.
+                    let prepared = match cache.get(&st.sql) {
+                        Some(cached) => Cow::Borrowed(cached),
+                        None => Cow::Owned(cache.prepare(client, &st.sql).await?),
                     };
-                    if controls_transaction {
+                    let (prepared, controls_transaction) = &*prepared;
+                    if *controls_transaction {
                         *unverified = true;
                     }
                     if prepared.params().len() != st.params.len() {
@@ -289,7 +291,7 @@ impl PgConn {
                         .iter()
                         .enumerate()
                         .map(|(i, v)| PgParam::new(i, v));
-                    match client.query_raw(&prepared, params).await {
+                    match client.query_raw(prepared, params).await {
                         Ok(rows) => return read(rows).await,
                         Err(e) if error::is_stale_statement(&e) => {
                             cache.evict(&st.sql);

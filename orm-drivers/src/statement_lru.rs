@@ -68,19 +68,19 @@ impl<S> StatementLru<S> {
 }
 
 impl<S: Clone> StatementLru<S> {
-    /// The statement for `sql`, marked most recently used.
-    pub(crate) fn get(&mut self, sql: &SqlText) -> Option<S> {
-        if let Some((text, statement)) = &self.last
-            && text.shares_text_with(sql)
-        {
-            return Some(statement.clone());
-        }
-        self.last = None;
-        let statement = self.lru.as_mut()?.get(&**sql)?.clone();
-        if !matches!(sql, SqlText::Owned(_)) {
+    /// The statement for `sql`, marked most recently used; borrowed, so that a hit costs no
+    /// reference count.
+    pub(crate) fn get(&mut self, sql: &SqlText) -> Option<&S> {
+        let remembered = matches!(&self.last, Some((text, _)) if text.shares_text_with(sql));
+        if !remembered {
+            self.last = None;
+            let statement = self.lru.as_mut()?.get(&**sql)?;
+            if matches!(sql, SqlText::Owned(_)) {
+                return Some(statement);
+            }
             self.last = Some((sql.clone(), statement.clone()));
         }
-        Some(statement)
+        self.last.as_ref().map(|(_, statement)| statement)
     }
 }
 
@@ -101,7 +101,7 @@ mod tests {
         assert_eq!(store.insert("b", 2), None);
         assert_eq!(
             store.get(&text("a")),
-            Some(1),
+            Some(&1),
             "a is now the most recently used"
         );
         assert_eq!(store.insert("c", 3), Some(2), "b is evicted");
@@ -122,15 +122,15 @@ mod tests {
         store.insert("a", 1);
         store.insert("b", 2);
         for _ in 0..3 {
-            assert_eq!(store.get(&shared), Some(1));
-            assert_eq!(store.get(&SqlText::Owned("a".into())), Some(1));
+            assert_eq!(store.get(&shared), Some(&1));
+            assert_eq!(store.get(&SqlText::Owned("a".into())), Some(&1));
         }
         assert_eq!(
             store.insert("c", 3),
             Some(2),
             "a stays the most recently used"
         );
-        assert_eq!(store.get(&shared), Some(1));
+        assert_eq!(store.get(&shared), Some(&1));
         assert_eq!(store.remove("a"), Some(1));
         assert_eq!(
             store.get(&shared),
@@ -138,10 +138,10 @@ mod tests {
             "a removed entry is not remembered"
         );
         store.insert("a", 4);
-        assert_eq!(store.get(&shared), Some(4), "nor is a replaced one");
+        assert_eq!(store.get(&shared), Some(&4), "nor is a replaced one");
         let mut one = StatementLru::new(1);
         one.insert("a", 1);
-        assert_eq!(one.get(&shared), Some(1));
+        assert_eq!(one.get(&shared), Some(&1));
         assert_eq!(one.insert("b", 2), Some(1));
         assert_eq!(one.get(&shared), None, "nor an evicted one");
     }

@@ -32,18 +32,20 @@ impl StatementCache {
         self.lru.capacity()
     }
 
-    /// The cached statement for `sql`, or a freshly prepared one (cached, closing the least
-    /// recently used statement when full).
+    /// The cached statement for `sql`, if any (marked most recently used).
+    pub(super) fn get(&mut self, sql: &SqlText) -> Option<&Statement> {
+        self.lru.get(sql)
+    }
+
+    /// A freshly prepared statement for `sql`, cached (closing the least recently used statement
+    /// when full).
     pub(super) async fn prepare(
         &mut self,
         conn: &mut mysql_async::Conn,
-        sql: &SqlText,
+        sql: &str,
     ) -> Result<Statement, mysql_async::Error> {
-        if let Some(stmt) = self.lru.get(sql) {
-            return Ok(stmt);
-        }
         // On the heap: a hit never polls it, and every statement's future embeds this one.
-        let stmt = Box::pin(conn.prep(&**sql)).await?;
+        let stmt = Box::pin(conn.prep(sql)).await?;
         if let Some(evicted) = self.lru.insert(sql, stmt.clone()) {
             conn.close(evicted).await?;
         }

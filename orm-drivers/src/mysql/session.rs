@@ -17,6 +17,7 @@
 
 mod stream;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -222,11 +223,16 @@ async fn exec_rows<F>(
 where
     F: FnMut(Row, &[Column]) -> Result<()> + Send,
 {
-    let stmt = cache.prepare(conn, sql).await?;
+    let cached = cache.capacity() > 0;
+    // Borrowed from the cache on a hit: no copy of the statement's handle made and dropped.
+    let stmt = match cache.get(sql) {
+        Some(stmt) => Cow::Borrowed(stmt),
+        None => Cow::Owned(cache.prepare(conn, sql).await?),
+    };
     let outcome = async {
         check_param_count(&stmt, &params)?;
         let mut decoded = Ok(());
-        let mut result = conn.exec_iter(&stmt, params).await?;
+        let mut result = conn.exec_iter(&*stmt, params).await?;
         // One handle on the result set's columns for all its rows.
         let columns = result.columns();
         let columns = columns.as_deref().unwrap_or_default();
@@ -248,10 +254,10 @@ where
         Ok((decoded, done))
     }
     .await;
-    if cache.capacity() > 0 {
+    if cached {
         return outcome;
     }
-    close_uncached(conn, stmt, outcome).await
+    close_uncached(conn, stmt.into_owned(), outcome).await
 }
 
 /// Closes the server-side statement `stmt` again (for a connection without a statement cache), even

@@ -31,7 +31,7 @@ impl StatementCache {
     }
 
     /// The cached statement for `sql`, if any (marked most recently used).
-    pub(crate) fn get(&mut self, sql: &SqlText) -> Option<Prepared> {
+    pub(crate) fn get(&mut self, sql: &SqlText) -> Option<&Prepared> {
         self.lru.get(sql)
     }
 
