@@ -41,7 +41,9 @@ use crate::sqlite::SqliteManager;
 compile_error!("orm-drivers needs at least one backend feature: `postgres`, `mysql` or `sqlite`");
 
 /// Runs `$body` with `$c` bound to the backend-specific value inside `$value` (an `AnyPool` or
-/// `AnyConn`, by value or by reference; `$enum` is its type's path).
+/// `AnyConn`, by value or by reference; `$enum` is its type's path). In the second form `$wrap` is
+/// also bound, to the same backend's variant of the enum `$out` (a pool's checkout wraps its
+/// connection in `AnyConn`).
 macro_rules! dispatch {
     ($value:expr, $($enum:ident)::+, $c:ident => $body:expr) => {
         match $value {
@@ -51,6 +53,25 @@ macro_rules! dispatch {
             $($enum)::+::MySql($c) => $body,
             #[cfg(feature = "sqlite")]
             $($enum)::+::Sqlite($c) => $body,
+        }
+    };
+    ($value:expr, $($enum:ident)::+, $c:ident, $wrap:ident in $($out:ident)::+ => $body:expr) => {
+        match $value {
+            #[cfg(feature = "postgres")]
+            $($enum)::+::Postgres($c) => {
+                let $wrap = $($out)::+::Postgres;
+                $body
+            }
+            #[cfg(feature = "mysql")]
+            $($enum)::+::MySql($c) => {
+                let $wrap = $($out)::+::MySql;
+                $body
+            }
+            #[cfg(feature = "sqlite")]
+            $($enum)::+::Sqlite($c) => {
+                let $wrap = $($out)::+::Sqlite;
+                $body
+            }
         }
     };
 }
@@ -123,23 +144,18 @@ fn not_compiled(feature: &str) -> Error {
     ))
 }
 
-/// The timeouts of the deadpool pool: neither a wait timeout ([`AnyPool`] bounds the wait itself)
-/// nor a recycle timeout (every manager bounds its own recycle step, `health::recycle`), so that a
+/// The pool of `manager`. It sets neither a wait timeout ([`AnyPool`] bounds the wait itself) nor a
+/// recycle timeout (every manager bounds its own recycle step, `health::recycle`), so that a
 /// checkout sets up no timer of its own.
-fn timeouts(cfg: &DatabaseConfig) -> Timeouts {
-    Timeouts {
-        wait: None,
-        create: Some(cfg.connect_timeout()),
-        recycle: None,
-    }
-}
-
-/// The pool of `manager`, with [`timeouts`].
 fn build<M: Manager<Error = Error>>(manager: M, cfg: &DatabaseConfig) -> Result<Pool<M>> {
     Pool::builder(manager)
         .max_size(cfg.max_connections())
         .runtime(Runtime::Tokio1)
-        .timeouts(timeouts(cfg))
+        .timeouts(Timeouts {
+            wait: None,
+            create: Some(cfg.connect_timeout()),
+            recycle: None,
+        })
         .build()
         .map_err(|e| Error::Config(format!("cannot build the connection pool: {e}")))
 }
@@ -184,27 +200,9 @@ impl AnyPool {
         // `timeout_get` with the pool's own timeouts is deadpool's `get` without the future `get`
         // wraps around it.
         let checkout = async move {
-            let timeouts = self.pool_timeouts();
-            match &self.pools {
-                #[cfg(feature = "postgres")]
-                Pools::Postgres(p) => p
-                    .timeout_get(&timeouts)
-                    .await
-                    .map(AnyConn::Postgres)
-                    .map_err(map),
-                #[cfg(feature = "mysql")]
-                Pools::MySql(p) => p
-                    .timeout_get(&timeouts)
-                    .await
-                    .map(AnyConn::MySql)
-                    .map_err(map),
-                #[cfg(feature = "sqlite")]
-                Pools::Sqlite(p) => p
-                    .timeout_get(&timeouts)
-                    .await
-                    .map(AnyConn::Sqlite)
-                    .map_err(map),
-            }
+            dispatch!(&self.pools, Pools, p, wrap in AnyConn => {
+                p.timeout_get(&p.timeouts()).await.map(wrap).map_err(map)
+            })
         };
         self.wait.bound(checkout, || self.is_contended())
     }
@@ -217,11 +215,6 @@ impl AnyPool {
         // Users are `size - available + waiting` (deadpool reports one of the last two as 0).
         let s = self.status();
         s.size + s.waiting > s.max_size + s.available
-    }
-
-    /// The deadpool pool's timeouts (see [`timeouts`]).
-    fn pool_timeouts(&self) -> Timeouts {
-        dispatch!(&self.pools, Pools, p => p.timeouts())
     }
 
     /// Size, idle connections and limits.
@@ -245,7 +238,7 @@ impl AnyPool {
     fn checkout_error(&self, e: PoolError<Error>) -> Error {
         let timeouts = Timeouts {
             wait: Some(self.wait.limit()),
-            ..self.pool_timeouts()
+            ..dispatch!(&self.pools, Pools, p => p.timeouts())
         };
         pool_error(e, &timeouts)
     }
