@@ -172,6 +172,11 @@ pub const CONTENDERS: &[Contender] = &[
 ];
 
 impl Contender {
+    /// A peer ORM, as opposed to the raw-driver baselines and this ORM with its variants.
+    pub fn is_peer(&self) -> bool {
+        !matches!(self.family, "raw" | "orm")
+    }
+
     /// Column label in reports for `backend`.
     pub fn label(&self, backend: Backend) -> &'static str {
         match (self.key, backend) {

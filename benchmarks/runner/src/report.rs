@@ -32,9 +32,6 @@ pub struct Memory {
     pub error: Option<String>,
 }
 
-/// The peer ORMs, as opposed to the raw-driver baselines and the orm's own variants.
-const PEERS: &[&str] = &["sqlx", "seaorm", "diesel"];
-
 /// All results of a run.
 #[derive(Debug, Default)]
 pub struct Results {
@@ -190,7 +187,7 @@ impl Results {
             for (i, case) in CASES.iter().enumerate() {
                 let fastest = contenders
                     .iter()
-                    .filter(|c| PEERS.contains(&c.key) && c.backends.contains(&backend))
+                    .filter(|c| c.is_peer() && c.backends.contains(&backend))
                     .filter_map(|c| Some((self.ratio(backend, i, c.key, baseline.key)?, c)))
                     .min_by(|a, b| a.0.total_cmp(&b.0));
                 let Some((_, peer)) = fastest else {
