@@ -138,7 +138,7 @@ impl Raw {
     pub async fn fetch_one<T: FromRawRow>(self, db: &impl Executor) -> Result<T> {
         self.fetch_optional(db)
             .await?
-            .ok_or(Error::NotFound { table: "raw query" })
+            .ok_or_else(|| Error::NotFound { table: "raw query" })
     }
 }
 

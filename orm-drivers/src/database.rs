@@ -196,7 +196,7 @@ struct Lease(Option<AnyConn>);
 
 impl Lease {
     fn conn(&mut self) -> Result<&mut AnyConn> {
-        self.0.as_mut().ok_or(Error::PoolClosed)
+        self.0.as_mut().ok_or_else(|| Error::PoolClosed)
     }
 }
 
