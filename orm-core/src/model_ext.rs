@@ -153,7 +153,11 @@ pub trait ModelExt: Model + Sized {
         key: impl KeyParam<Self::Key>,
     ) -> impl Future<Output = Result<Self>> + Send {
         let found = Self::find(db, key);
-        async move { found.await?.ok_or_else(|| Error::NotFound { table: Self::TABLE }) }
+        async move {
+            found
+                .await?
+                .ok_or_else(|| Error::NotFound { table: Self::TABLE })
+        }
     }
 
     /// The row with this primary key, if any.
