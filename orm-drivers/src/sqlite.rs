@@ -60,25 +60,32 @@ impl SqliteManager {
 }
 
 impl managed::Manager for SqliteManager {
-    type Type = SqliteConn;
+    /// On the heap, as the servers' connections: a checked-out connection of any backend is moved
+    /// between the futures of its checkout and its statement, and is as large as the largest.
+    type Type = Box<SqliteConn>;
     type Error = Error;
 
-    async fn create(&self) -> Result<SqliteConn> {
+    async fn create(&self) -> Result<Box<SqliteConn>> {
         // On the heap: the pool embeds this future in every checkout's, and a small one is cheap
         // to move.
         let worker = Box::pin(Worker::start(self.url.clone(), self.opts.clone())).await?;
-        Ok(SqliteConn {
+        Ok(Box::new(SqliteConn {
             worker,
             aliases: Arc::default(),
-        })
+        }))
     }
 
     fn recycle(
         &self,
-        conn: &mut SqliteConn,
+        conn: &mut Box<SqliteConn>,
         metrics: &Metrics,
     ) -> impl Future<Output = RecycleResult<Error>> + Send {
-        health::recycle(conn, metrics, &self.health, self.opts.connect_timeout)
+        health::recycle(
+            &mut **conn,
+            metrics,
+            &self.health,
+            self.opts.connect_timeout,
+        )
     }
 }
 
