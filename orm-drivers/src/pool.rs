@@ -43,17 +43,10 @@ compile_error!("orm-drivers needs at least one backend feature: `postgres`, `mys
 /// Runs `$body` with `$c` bound to the backend-specific value inside `$value` (an `AnyPool` or
 /// `AnyConn`, by value or by reference; `$enum` is its type's path). In the second form `$wrap` is
 /// also bound, to the same backend's variant of the enum `$out` (a pool's checkout wraps its
-/// connection in `AnyConn`).
+/// connection in `AnyConn`); the first form is the second with that binding unused.
 macro_rules! dispatch {
     ($value:expr, $($enum:ident)::+, $c:ident => $body:expr) => {
-        match $value {
-            #[cfg(feature = "postgres")]
-            $($enum)::+::Postgres($c) => $body,
-            #[cfg(feature = "mysql")]
-            $($enum)::+::MySql($c) => $body,
-            #[cfg(feature = "sqlite")]
-            $($enum)::+::Sqlite($c) => $body,
-        }
+        $crate::pool::dispatch!($value, $($enum)::+, $c, _variant in $($enum)::+ => $body)
     };
     ($value:expr, $($enum:ident)::+, $c:ident, $wrap:ident in $($out:ident)::+ => $body:expr) => {
         match $value {
